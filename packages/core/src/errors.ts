@@ -1,0 +1,92 @@
+/**
+ * Stable error codes. Callers branch on `code`, never on message text.
+ * Every code is documented in docs/errors.md; adding one means documenting it there.
+ */
+export type RotkitErrorCode =
+  // generic input handling
+  | "INVALID_ARGUMENT"
+  | "ENCODING_INVALID"
+  | "UNSUPPORTED"
+  // CBOR
+  | "CBOR_MALFORMED"
+  | "CBOR_TRUNCATED"
+  | "CBOR_LIMIT"
+  | "CBOR_DUPLICATE_KEY"
+  | "CBOR_NOT_PREFERRED"
+  | "CBOR_INDEFINITE"
+  | "CBOR_TRAILING_BYTES"
+  | "CBOR_UNSUPPORTED"
+  // crypto
+  | "CRYPTO_UNSUPPORTED_ALG"
+  | "CRYPTO_INVALID_KEY"
+  | "CRYPTO_INVALID_SIGNATURE_FORMAT"
+  | "CRYPTO_DECRYPT_FAILED"
+  | "CRYPTO_UNWRAP_FAILED"
+  | "CRYPTO_INVALID_LENGTH"
+  | "CRYPTO_NO_RANDOM"
+  // COSE
+  | "COSE_MALFORMED"
+  | "COSE_WRONG_TAG"
+  | "COSE_BAD_HEADER"
+  | "COSE_DUPLICATE_HEADER"
+  | "COSE_CRIT_UNSUPPORTED"
+  | "COSE_UNSUPPORTED_ALG"
+  | "COSE_ALG_MISMATCH"
+  | "COSE_BAD_SIGNATURE"
+  | "COSE_BAD_MAC"
+  | "COSE_DECRYPT_FAILED"
+  | "COSE_NO_KEY"
+  | "COSE_BAD_KEY"
+  | "COSE_DETACHED_PAYLOAD_REQUIRED"
+  | "COSE_NO_RECIPIENT"
+  // CWT
+  | "CWT_MALFORMED"
+  | "CWT_EXPIRED"
+  | "CWT_NOT_YET_VALID"
+  | "CWT_ISSUED_IN_FUTURE"
+  | "CWT_CLAIM_INVALID"
+  // conformance runner
+  | "CONFORMANCE_BAD_SUITE"
+  | "CONFORMANCE_BAD_INPUT";
+
+export interface RotkitErrorOptions {
+  cause?: unknown;
+  /** Where in the input the problem is: a byte offset, a JSON-pointer-like path, a certificate index. */
+  at?: string | number;
+}
+
+/**
+ * The one error class of rotkit. `code` is stable across releases; `message` says what was wrong and where.
+ *
+ * @example
+ * ```ts
+ * try { decodeCbor(bytes); } catch (e) {
+ *   if (isRotkitError(e, "CBOR_LIMIT")) console.log("too deep:", e.at);
+ * }
+ * ```
+ */
+export class RotkitError extends Error {
+  readonly code: RotkitErrorCode;
+  readonly at: string | number | undefined;
+
+  constructor(code: RotkitErrorCode, message: string, options: RotkitErrorOptions = {}) {
+    super(options.at === undefined ? message : `${message} (at ${options.at})`);
+    this.name = "RotkitError";
+    this.code = code;
+    this.at = options.at;
+    if (options.cause !== undefined) {
+      // Set directly: the ES2022 `cause` option of Error is not on every device runtime.
+      Object.defineProperty(this, "cause", {
+        value: options.cause,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}
+
+/** True when `e` is a RotkitError (optionally with one of the given codes). */
+export function isRotkitError(e: unknown, ...codes: RotkitErrorCode[]): e is RotkitError {
+  return e instanceof RotkitError && (codes.length === 0 || codes.includes(e.code));
+}
