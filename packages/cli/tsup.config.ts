@@ -1,11 +1,11 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/bin.ts"],
   format: ["esm"],
-  target: "es2020",
-  dts: true,
+  target: "node20",
+  platform: "node",
+  dts: { entry: "src/index.ts" },
   sourcemap: true,
   clean: true,
-  treeshake: true,
 });

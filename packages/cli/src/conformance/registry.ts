@@ -1,0 +1,33 @@
+import { RotkitError } from "@rotkit/core";
+import type { Suite } from "./types.js";
+
+// Suites load lazily: `rotkit conformance wycheproof` should not parse the COSE code, and a downstream CI that
+// runs one suite pays only for that one.
+const suites: Record<string, { description: string; load: () => Promise<Suite> }> = {
+  wycheproof: {
+    description: "Wycheproof signature, MAC, HKDF and AES-GCM vectors, run with both crypto providers",
+    load: () => import("./suites/wycheproof.js").then((m) => m.wycheproofSuite),
+  },
+  "cose-wg-examples": {
+    description: "COSE WG examples (RFC 8152/9052/9053): Sign, Sign1, Mac, Mac0, Encrypt, Encrypt0, CWT",
+    load: () => import("./suites/cose-wg-examples.js").then((m) => m.coseWgExamplesSuite),
+  },
+  "go-cose": {
+    description: "veraison/go-cose COSE_Sign1 sign and verify vectors, with malformed-header negatives",
+    load: () => import("./suites/go-cose.js").then((m) => m.goCoseSuite),
+  },
+};
+
+/** Names and one-line descriptions of every suite this build knows. */
+export function listSuites(): { name: string; description: string }[] {
+  return Object.entries(suites).map(([name, s]) => ({ name, description: s.description }));
+}
+
+/** Loads a suite by name; `CONFORMANCE_BAD_SUITE` for a name this build does not know. */
+export async function loadSuite(name: string): Promise<Suite> {
+  const entry = Object.hasOwn(suites, name) ? suites[name] : undefined;
+  if (!entry) {
+    throw new RotkitError("CONFORMANCE_BAD_SUITE", `unknown suite "${name}"; known: ${Object.keys(suites).join(", ")}`);
+  }
+  return entry.load();
+}
