@@ -16,6 +16,7 @@ export type RotkitErrorCode =
   | "CBOR_INDEFINITE"
   | "CBOR_TRAILING_BYTES"
   | "CBOR_UNSUPPORTED"
+  | "CBOR_WRONG_TYPE"
   // crypto
   | "CRYPTO_UNSUPPORTED_ALG"
   | "CRYPTO_INVALID_KEY"

@@ -1,5 +1,16 @@
 export * from "./bytes.js";
+export * from "./cbor/accessors.js";
+export * from "./cbor/decode.js";
+export * from "./cbor/encode.js";
+export { decodeHalf, halfBits } from "./cbor/float.js";
+export * from "./cbor/item-length.js";
+export { DEFAULT_CBOR_LIMITS } from "./cbor/limits.js";
 export * from "./cbor/types.js";
 export * from "./clock.js";
+export * from "./crypto/aes.js";
+export * from "./crypto/ec.js";
+export * from "./crypto/ecdsa-der.js";
+export * from "./crypto/noble.js";
+export * from "./crypto/random.js";
 export * from "./crypto/types.js";
 export * from "./errors.js";
