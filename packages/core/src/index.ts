@@ -7,10 +7,22 @@ export * from "./cbor/item-length.js";
 export { DEFAULT_CBOR_LIMITS } from "./cbor/limits.js";
 export * from "./cbor/types.js";
 export * from "./clock.js";
-export * from "./crypto/aes.js";
-export * from "./crypto/ec.js";
-export * from "./crypto/ecdsa-der.js";
-export * from "./crypto/noble.js";
-export * from "./crypto/random.js";
+export {
+  aesCbcMac,
+  aesCcmDecrypt,
+  aesCcmEncrypt,
+  aesGcmDecrypt,
+  aesGcmEncrypt,
+  aesKeyUnwrap,
+  aesKeyWrap,
+} from "./crypto/aes.js";
+export { hashLength, type SignatureScheme, signatureScheme } from "./crypto/algs.js";
+export { decodeEcPoint, encodeEcPoint } from "./crypto/ec.js";
+export { ecdsaDerToRaw, ecdsaRawToDer } from "./crypto/ecdsa-der.js";
+export { nobleProvider } from "./crypto/noble.js";
+export { randomBytes } from "./crypto/random.js";
+export { RSA_MAX_BITS, RSA_MIN_BITS } from "./crypto/rsa.js";
 export * from "./crypto/types.js";
+export { type WebCryptoProviderOptions, webCryptoProvider } from "./crypto/webcrypto.js";
+export type * from "./crypto/webcrypto-types.js";
 export * from "./errors.js";

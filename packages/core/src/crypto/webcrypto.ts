@@ -1,0 +1,320 @@
+import { toBase64Url, toHex } from "../bytes.js";
+import { RotkitError } from "../errors.js";
+import { checkGcmTagLength, GCM_MAX_IV_LENGTH } from "./aes.js";
+import {
+  checkAesKey,
+  checkBytes,
+  checkEcdsaKey,
+  checkEddsaKey,
+  checkLength,
+  ecCoordinateLength,
+  hashLength,
+  signatureScheme,
+} from "./algs.js";
+import { ecUncompressed } from "./ec.js";
+import { ecdsaDerToRaw } from "./ecdsa-der.js";
+import { nobleProvider } from "./noble.js";
+import { rsaPublicKey } from "./rsa.js";
+import type { AeadParams, CryptoProvider, HashAlg, PublicKey, SignatureAlg, VerifyOptions } from "./types.js";
+import type { SubtleCryptoLike, WebAlgorithm, WebCryptoKey } from "./webcrypto-types.js";
+
+// The server provider: the host's WebCrypto (`crypto.subtle`) for native speed. Importing a key costs more than a
+// verification, so imported verification keys are cached: per PublicKey object (WeakMap, no hashing on the hot
+// path) and, for callers that rebuild key objects per message, in a small LRU keyed by the key bytes. Secret keys
+// (HMAC, AES) are never cached. What WebCrypto lacks (AES-CCM, CBC-MAC, key wrap of raw bytes, some curves on some
+// hosts) goes to the portable provider.
+
+/** Options of {@link webCryptoProvider}. */
+export interface WebCryptoProviderOptions {
+  /** Entries in the LRU of imported public keys keyed by key bytes (default 256; 0 disables it). */
+  keyCacheSize?: number;
+}
+
+type KeyUse = "ecdsa" | "eddsa" | `pkcs1:${HashAlg}` | `pss:${HashAlg}`;
+
+// Algorithm parameter dictionaries are built once: the verify path allocates nothing of its own.
+const ECDSA_PARAMS: { readonly [H in HashAlg]: WebAlgorithm } = {
+  "SHA-256": { name: "ECDSA", hash: "SHA-256" },
+  "SHA-384": { name: "ECDSA", hash: "SHA-384" },
+  "SHA-512": { name: "ECDSA", hash: "SHA-512" },
+};
+const PKCS1_PARAMS: WebAlgorithm = { name: "RSASSA-PKCS1-v1_5" };
+const PSS_DEFAULT: { readonly [H in HashAlg]: WebAlgorithm } = {
+  "SHA-256": { name: "RSA-PSS", saltLength: 32 },
+  "SHA-384": { name: "RSA-PSS", saltLength: 48 },
+  "SHA-512": { name: "RSA-PSS", saltLength: 64 },
+};
+
+function errorName(e: unknown): string {
+  return e !== null && typeof e === "object" && "name" in e ? String((e as { name: unknown }).name) : "";
+}
+
+/** Resolves the host's SubtleCrypto, or throws UNSUPPORTED. */
+function hostSubtle(): SubtleCryptoLike {
+  const c = (globalThis as { crypto?: { subtle?: SubtleCryptoLike } }).crypto;
+  if (c?.subtle === undefined || c.subtle === null) {
+    throw new RotkitError("UNSUPPORTED", "no WebCrypto (crypto.subtle) on this host: use nobleProvider()");
+  }
+  return c.subtle;
+}
+
+/** A small LRU on Map insertion order. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V): void {
+    if (this.max <= 0) return;
+    this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.max) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+  }
+}
+
+function keyFingerprint(use: KeyUse, key: PublicKey): string {
+  switch (key.kty) {
+    case "EC":
+      return `${use}|EC|${key.crv}|${toHex(key.x)}|${toHex(key.y)}`;
+    case "OKP":
+      return `${use}|OKP|${key.crv}|${toHex(key.x)}`;
+    case "RSA":
+      return `${use}|RSA|${toHex(key.n)}|${toHex(key.e)}`;
+  }
+}
+
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+/** Marks a key/curve the host WebCrypto does not implement: the operation goes to the portable provider. */
+const UNSUPPORTED: unique symbol = Symbol("rotkit.webcrypto.unsupported");
+type Unsupported = typeof UNSUPPORTED;
+
+/**
+ * A CryptoProvider over WebCrypto (`crypto.subtle`, or the `subtle` passed in): native speed on servers (Node >= 20,
+ * Deno, Bun, browsers, workers). Verification keys are imported once and cached (per PublicKey object, plus an LRU
+ * by key bytes). Behaviour matches {@link nobleProvider}: same input checks, same error codes, raw or strict-DER
+ * ECDSA, high-S accepted. AES-CCM, AES-CBC-MAC, AES key wrap and anything the host lacks (e.g. Ed448 on some
+ * hosts) are computed by the portable code. Throws `UNSUPPORTED` when the host has no WebCrypto.
+ *
+ * @example
+ * ```ts
+ * const crypto = webCryptoProvider();
+ * const ok = await crypto.verify("ES256", publicKey, toBeSigned, signature);
+ * ```
+ */
+export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoProviderOptions = {}): CryptoProvider {
+  const s = subtle ?? hostSubtle();
+  const portable = nobleProvider();
+  const lru = new Lru<WebCryptoKey | Unsupported>(options.keyCacheSize ?? 256);
+  const byObject = new Map<KeyUse, WeakMap<object, WebCryptoKey | Unsupported>>();
+
+  async function importPublic(use: KeyUse, key: PublicKey): Promise<WebCryptoKey | Unsupported> {
+    try {
+      switch (use) {
+        case "ecdsa": {
+          const k = key as Extract<PublicKey, { kty: "EC" }>;
+          // Validate on the curve ourselves too: hosts differ in how loudly they reject bad points.
+          const raw = ecUncompressed(k);
+          return await s.importKey("raw", raw, { name: "ECDSA", namedCurve: k.crv }, false, ["verify"]);
+        }
+        case "eddsa": {
+          const k = key as Extract<PublicKey, { kty: "OKP" }>;
+          return await s.importKey("raw", k.x, { name: k.crv }, false, ["verify"]);
+        }
+        default: {
+          rsaPublicKey(key); // rotkit's bounds on n and e, so both providers accept the same keys
+          const k = key as Extract<PublicKey, { kty: "RSA" }>;
+          const [kind, hash] = use.split(":") as ["pkcs1" | "pss", HashAlg];
+          const jwk = { kty: "RSA", n: toBase64Url(stripZeros(k.n)), e: toBase64Url(stripZeros(k.e)), ext: true };
+          const name = kind === "pss" ? "RSA-PSS" : "RSASSA-PKCS1-v1_5";
+          return await s.importKey("jwk", jwk, { name, hash }, false, ["verify"]);
+        }
+      }
+    } catch (e) {
+      if (e instanceof RotkitError) throw e;
+      if (errorName(e) === "NotSupportedError") return UNSUPPORTED;
+      throw new RotkitError("CRYPTO_INVALID_KEY", `WebCrypto refused the ${use} public key`, { cause: e });
+    }
+  }
+
+  async function verificationKey(use: KeyUse, key: PublicKey): Promise<WebCryptoKey | Unsupported> {
+    let m = byObject.get(use);
+    if (m === undefined) {
+      m = new WeakMap();
+      byObject.set(use, m);
+    }
+    const hit = m.get(key);
+    if (hit !== undefined) return hit;
+    const fp = keyFingerprint(use, key);
+    let ck = lru.get(fp);
+    if (ck === undefined) {
+      ck = await importPublic(use, key);
+      lru.set(fp, ck);
+    }
+    m.set(key, ck);
+    return ck;
+  }
+
+  async function nativeVerify(params: WebAlgorithm, ck: WebCryptoKey, sig: Uint8Array, data: Uint8Array) {
+    try {
+      return await s.verify(params, ck, sig, data);
+    } catch {
+      return false; // a host that throws on a malformed signature: still just an invalid signature
+    }
+  }
+
+  async function verify(
+    alg: SignatureAlg,
+    key: PublicKey,
+    data: Uint8Array,
+    signature: Uint8Array,
+    opts?: VerifyOptions,
+  ): Promise<boolean> {
+    checkBytes("signed data", data);
+    checkBytes("signature", signature);
+    const scheme = signatureScheme(alg);
+    switch (scheme.kind) {
+      case "ecdsa": {
+        const k = checkEcdsaKey(scheme, key);
+        const size = ecCoordinateLength(k.crv);
+        const format = opts?.format ?? "raw";
+        let raw = signature;
+        if (format === "der") {
+          try {
+            raw = ecdsaDerToRaw(signature, size); // WebCrypto takes r‖s only; same strict parser as noble
+          } catch {
+            return false;
+          }
+        } else if (format !== "raw") throw new RotkitError("INVALID_ARGUMENT", `unknown signature format ${format}`);
+        else if (signature.length !== 2 * size) return false;
+        const ck = await verificationKey("ecdsa", k);
+        if (ck === UNSUPPORTED) return portable.verify(alg, key, data, raw, { format: "raw" });
+        return nativeVerify(ECDSA_PARAMS[scheme.hash], ck, raw, data);
+      }
+      case "eddsa": {
+        const k = checkEddsaKey(scheme, key);
+        const ck = await verificationKey("eddsa", k);
+        if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
+        if (signature.length !== 2 * k.x.length) return false;
+        return nativeVerify(k.crv, ck, signature, data);
+      }
+      case "rsa-pss":
+      case "rsa-pkcs1": {
+        const pss = scheme.kind === "rsa-pss";
+        const ck = await verificationKey(`${pss ? "pss" : "pkcs1"}:${scheme.hash}`, key);
+        if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature, opts);
+        const k = key as Extract<PublicKey, { kty: "RSA" }>;
+        // RFC 8017 §8.1.2 / §8.2.2 step 1: the signature is exactly k bytes.
+        if (signature.length !== stripZeros(k.n).length) return false;
+        let params = PKCS1_PARAMS;
+        if (pss) {
+          const salt = opts?.pssSaltLength;
+          params =
+            salt === undefined || salt === hashLength(scheme.hash)
+              ? PSS_DEFAULT[scheme.hash]
+              : { name: "RSA-PSS", saltLength: checkLength("PSS salt length", salt, 0, signature.length) };
+        }
+        return nativeVerify(params, ck, signature, data);
+      }
+    }
+  }
+
+  async function importSecret(
+    raw: Uint8Array,
+    alg: WebAlgorithm,
+    usages: string[],
+  ): Promise<WebCryptoKey | Unsupported> {
+    try {
+      return await s.importKey("raw", raw, alg, false, usages);
+    } catch (e) {
+      if (errorName(e) === "NotSupportedError") return UNSUPPORTED;
+      throw new RotkitError("CRYPTO_INVALID_KEY", "WebCrypto refused the key", { cause: e });
+    }
+  }
+
+  function gcmParams(params: AeadParams): {
+    name: string;
+    iv: Uint8Array;
+    additionalData: Uint8Array;
+    tagLength: number;
+  } {
+    checkAesKey("AES-GCM key", params.key);
+    checkBytes("AES-GCM iv", params.iv);
+    checkLength("AES-GCM iv length", params.iv.length, 1, GCM_MAX_IV_LENGTH); // SP 800-38D §5.2.1.1
+    const aad = params.aad ?? new Uint8Array(0);
+    checkBytes("AES-GCM aad", aad);
+    const t = checkGcmTagLength(params.tagLength);
+    return { name: "AES-GCM", iv: params.iv, additionalData: aad, tagLength: t * 8 };
+  }
+
+  return {
+    name: "webcrypto",
+    async digest(alg, data) {
+      hashLength(alg);
+      checkBytes("digest data", data);
+      return new Uint8Array(await s.digest(alg, data));
+    },
+    verify,
+    async hmac(alg, key, data) {
+      hashLength(alg);
+      checkBytes("HMAC key", key);
+      checkBytes("HMAC data", data);
+      // WebCrypto refuses zero-length HMAC keys; RFC 2104 allows them.
+      if (key.length === 0) return portable.hmac(alg, key, data);
+      const ck = await importSecret(key, { name: "HMAC", hash: alg }, ["sign"]);
+      if (ck === UNSUPPORTED) return portable.hmac(alg, key, data);
+      return new Uint8Array(await s.sign("HMAC", ck, data));
+    },
+    async hkdf(alg, ikm, salt, info, length) {
+      checkBytes("HKDF ikm", ikm);
+      checkBytes("HKDF salt", salt);
+      checkBytes("HKDF info", info);
+      const l = checkLength("HKDF output length", length, 1, 255 * hashLength(alg)); // RFC 5869 §2.3
+      if (ikm.length === 0) return portable.hkdf(alg, ikm, salt, info, length);
+      const ck = await importSecret(ikm, "HKDF", ["deriveBits"]);
+      if (ck === UNSUPPORTED) return portable.hkdf(alg, ikm, salt, info, length);
+      return new Uint8Array(await s.deriveBits({ name: "HKDF", hash: alg, salt, info }, ck, l * 8));
+    },
+    async aeadEncrypt(alg, params, plaintext) {
+      // Hosts differ on GCM IVs other than 96 bits (Node 20 refuses < 12 and > 128 bytes): those go portable.
+      if (alg !== "AES-GCM" || params.iv?.length !== 12) return portable.aeadEncrypt(alg, params, plaintext);
+      const p = gcmParams(params);
+      checkBytes("AES-GCM plaintext", plaintext);
+      const ck = await importSecret(params.key, "AES-GCM", ["encrypt"]);
+      if (ck === UNSUPPORTED) return portable.aeadEncrypt(alg, params, plaintext);
+      return new Uint8Array(await s.encrypt(p, ck, plaintext));
+    },
+    async aeadDecrypt(alg, params, ciphertextAndTag) {
+      if (alg !== "AES-GCM" || params.iv?.length !== 12) return portable.aeadDecrypt(alg, params, ciphertextAndTag);
+      const p = gcmParams(params);
+      checkBytes("AES-GCM ciphertext", ciphertextAndTag);
+      if (ciphertextAndTag.length < p.tagLength / 8) {
+        throw new RotkitError("CRYPTO_DECRYPT_FAILED", "AES-GCM: input shorter than the tag");
+      }
+      const ck = await importSecret(params.key, "AES-GCM", ["decrypt"]);
+      if (ck === UNSUPPORTED) return portable.aeadDecrypt(alg, params, ciphertextAndTag);
+      try {
+        return new Uint8Array(await s.decrypt(p, ck, ciphertextAndTag));
+      } catch (e) {
+        throw new RotkitError("CRYPTO_DECRYPT_FAILED", "AES-GCM: authentication failed", { cause: e });
+      }
+    },
+    aesCbcMac: (key, data, tagLength) => portable.aesCbcMac(key, data, tagLength),
+    aesKeyWrap: (kek, key) => portable.aesKeyWrap(kek, key),
+    aesKeyUnwrap: (kek, wrapped) => portable.aesKeyUnwrap(kek, wrapped),
+    randomBytes: (length) => portable.randomBytes(length),
+  };
+}
