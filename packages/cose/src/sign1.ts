@@ -1,0 +1,135 @@
+import { CborTag, type CborValue, type KeyHandle, RotkitError } from "@rotkit/core";
+import type { CoseAlgInfo } from "./algorithms.js";
+import { encodeCose } from "./cbor.js";
+import { type CoseHeaders, decodeHeaders, HeaderLabel } from "./headers.js";
+import { type CoseContent, type CoseVerifyOptions, externalAadOf, layerPayload, senderHeaders } from "./layer.js";
+import { type CoseStructureOptions, CoseTag, coseStructure, decodeCoseMessage } from "./message.js";
+import {
+  handleAlgorithm,
+  type KeyResolver,
+  resolveKey,
+  signatureAlgorithm,
+  signWithHandle,
+  type VerifyKey,
+  verifySignatureBytes,
+} from "./signature.js";
+import { sigStructure1 } from "./structures.js";
+
+// COSE_Sign1 (RFC 9052 §4.2): [protected: bstr, unprotected: map, payload: bstr / nil, signature: bstr], tag 18.
+
+const NAME = "COSE_Sign1";
+
+export interface VerifySign1Options extends CoseVerifyOptions {
+  /** The signer's key, or a function of the headers (e.g. by kid). */
+  key: VerifyKey | KeyResolver;
+}
+
+/** A verified COSE_Sign1. */
+export interface VerifiedSign1 {
+  payload: Uint8Array;
+  headers: CoseHeaders;
+  alg: CoseAlgInfo;
+  /** kid (4) from either bucket, if present (unprotected kid is not covered by the signature). */
+  kid?: Uint8Array;
+}
+
+/** A decoded, NOT verified COSE_Sign1. */
+export interface UnverifiedSign1 {
+  headers: CoseHeaders;
+  /** null when detached. */
+  payload: Uint8Array | null;
+  signature: Uint8Array;
+}
+
+/**
+ * Signs `payload` into a COSE_Sign1 (RFC 9052 §4.2, Sig_structure "Signature1" §4.4). The key's algorithm is
+ * added to the protected bucket unless the caller set it (then it must match).
+ *
+ * @example
+ * ```ts
+ * const key = await generateSoftwareKey("ES256");
+ * const msg = await signCoseSign1({ payload: utf8Encode("hello") }, key);
+ * ```
+ */
+export async function signCoseSign1(content: CoseContent, key: KeyHandle): Promise<Uint8Array> {
+  const info = handleAlgorithm(key, NAME);
+  const h = senderHeaders(info, content.protected, content.unprotected, NAME);
+  const payload = content.payload;
+  if (!(payload instanceof Uint8Array)) throw new RotkitError("INVALID_ARGUMENT", `${NAME}: payload must be bytes`);
+  const tbs = sigStructure1(h.protected.bytes, externalAadOf(content.externalAad, NAME), payload);
+  const signature = await signWithHandle(key, tbs, NAME);
+  const arr: CborValue[] = [h.protected.bytes, h.unprotected, content.detached ? null : payload, signature];
+  return encodeCose(content.tagged === false ? arr : new CborTag(CoseTag.Sign1, arr));
+}
+
+function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalHeaders"]): UnverifiedSign1 {
+  const [p, u, payload, signature] = items as [CborValue, CborValue, CborValue, CborValue];
+  const headers = decodeHeaders(p, u, { where: NAME, criticalHeaders });
+  if (payload !== null && !(payload instanceof Uint8Array)) {
+    throw new RotkitError("COSE_MALFORMED", `${NAME}: payload must be a bstr or nil`);
+  }
+  if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${NAME}: signature must be a bstr`);
+  return { headers, payload, signature };
+}
+
+/**
+ * Verifies a COSE_Sign1 and returns its payload and headers, or throws a RotkitError: COSE_MALFORMED,
+ * COSE_WRONG_TAG, COSE_BAD_HEADER / COSE_DUPLICATE_HEADER / COSE_CRIT_UNSUPPORTED, COSE_UNSUPPORTED_ALG,
+ * COSE_ALG_MISMATCH, COSE_NO_KEY, COSE_DETACHED_PAYLOAD_REQUIRED, COSE_BAD_SIGNATURE.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verifyCoseSign1(msg, { key: key.publicKey, provider: nobleProvider() });
+ * ```
+ */
+export async function verifyCoseSign1(bytes: Uint8Array, options: VerifySign1Options): Promise<VerifiedSign1> {
+  checkOptions(options);
+  return verifyItems(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options);
+}
+
+/**
+ * Verifies an already decoded COSE_Sign1 (tag 18 or an untagged array), e.g. the content of a CWT tag 61.
+ *
+ * @example
+ * ```ts
+ * const v = await verifyCoseSign1Value(decodeCbor(bytes), { key, provider });
+ * ```
+ */
+export async function verifyCoseSign1Value(value: CborValue, options: VerifySign1Options): Promise<VerifiedSign1> {
+  checkOptions(options);
+  return verifyItems(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options);
+}
+
+function checkOptions(options: VerifySign1Options): void {
+  if (!options || typeof options !== "object")
+    throw new RotkitError("INVALID_ARGUMENT", `${NAME}: options are required`);
+}
+
+async function verifyItems(items: CborValue[], options: VerifySign1Options): Promise<VerifiedSign1> {
+  const { headers, payload: item, signature } = parse(items, options.criticalHeaders);
+  const info = signatureAlgorithm(headers, NAME, options);
+  const payload = layerPayload(item, options.detachedPayload, NAME);
+  const key = await resolveKey(options.key, headers, NAME);
+  const tbs = sigStructure1(headers.protected.bytes, externalAadOf(options.externalAad, NAME), payload);
+  await verifySignatureBytes(options.provider, info, key, tbs, signature, NAME);
+  const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
+  const out: VerifiedSign1 = { payload, headers, alg: info };
+  if (kid instanceof Uint8Array) out.kid = kid;
+  return out;
+}
+
+/**
+ * Decodes a COSE_Sign1 WITHOUT verifying the signature: for inspection, logging, or choosing a key. Structure
+ * and header rules are still enforced. Never trust what it returns.
+ *
+ * @example
+ * ```ts
+ * const { headers } = decodeCoseSign1Unverified(msg); // look at the kid, then verifyCoseSign1
+ * ```
+ */
+export function decodeCoseSign1Unverified(
+  bytes: Uint8Array,
+  options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
+): UnverifiedSign1 {
+  return parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
+}

@@ -1,0 +1,254 @@
+import { type CryptoProvider, isRotkitError, type KeyHandle, type PublicKey, RotkitError } from "@rotkit/core";
+import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithm, coseAlgorithmOfKind } from "./algorithms.js";
+import { ecCoordinateLength } from "./ec-point.js";
+import { type CoseHeaders, HeaderLabel } from "./headers.js";
+import { type CoseKey, publicKeyFromCoseKey } from "./key.js";
+
+// Signature algorithm selection, key/algorithm compatibility and the provider call (RFC 9053 §2, RFC 8230 §2,
+// RFC 9864 for the fully-specified algorithms). Shared by COSE_Sign1, COSE_Sign and countersignatures.
+
+/** A verification key: core's PublicKey, or a decoded COSE_Key (whose `alg`, when present, is enforced). */
+export type VerifyKey = PublicKey | CoseKey;
+
+/**
+ * Where a verifier gets the key: a fixed key, or a function of the (decoded, not yet verified) headers, e.g. a
+ * lookup by `kid`. Returning `undefined` means "no key for this signer" (COSE_NO_KEY, or skipped under the
+ * "any" policy of COSE_Sign).
+ */
+export type KeyResolver = (headers: CoseHeaders) => VerifyKey | undefined | Promise<VerifyKey | undefined>;
+
+/** Signature algorithms, by COSE integer or registry name ("ES256", "EdDSA", ...). */
+export type AlgPolicy = readonly (number | string)[];
+
+/** RFC 8230 §6: RSA keys for COSE signatures must be at least 2048 bits. */
+const RSA_MIN_BYTES = 256;
+
+function mismatch(where: string, message: string): never {
+  throw new RotkitError("COSE_ALG_MISMATCH", `${where}: ${message}`);
+}
+
+/**
+ * The signature algorithm of a layer: its `alg` header, a registered signature algorithm, in the caller's allow
+ * list. RFC 9052 recommends a protected alg; the cose-wg examples (sign-pass-01) carry it unprotected with an
+ * empty protected bucket, so an unprotected alg is accepted unless `requireProtectedAlg` is set. A label cannot
+ * sit in both buckets (checked when the headers are decoded), so an unprotected alg never contradicts a
+ * protected one.
+ *
+ * @example
+ * ```ts
+ * const info = signatureAlgorithm(headers, "COSE_Sign1", { allowedAlgs: ["ES256"] });
+ * ```
+ */
+export function signatureAlgorithm(
+  h: CoseHeaders,
+  where: string,
+  options: { allowedAlgs?: AlgPolicy; requireProtectedAlg?: boolean } = {},
+): CoseAlgInfo {
+  const inProtected = h.protected.map.has(HeaderLabel.alg);
+  const alg = inProtected ? h.protected.map.get(HeaderLabel.alg) : h.unprotected.get(HeaderLabel.alg);
+  if (alg === undefined) throw new RotkitError("COSE_BAD_HEADER", `${where}: no alg (1) header`);
+  if (!inProtected && options.requireProtectedAlg) {
+    throw new RotkitError("COSE_BAD_HEADER", `${where}: alg (1) must be in the protected bucket`);
+  }
+  const info = coseAlgorithmOfKind(alg, ["signature"], `${where}: alg`);
+  checkAllowed(info, options.allowedAlgs, where);
+  return info;
+}
+
+/** COSE_ALG_MISMATCH when an allow list is given and `info` is not on it. */
+export function checkAllowed(info: CoseAlgInfo, allowed: AlgPolicy | undefined, where: string): void {
+  if (allowed === undefined) return;
+  if (!allowed.some((a) => a === info.id || a === info.name)) {
+    mismatch(where, `algorithm ${info.name} (${info.id}) is not allowed here`);
+  }
+}
+
+/**
+ * RFC 9053 §2.1 / §2.2, RFC 8230 §2, RFC 9864: the key type (and, for the fully-specified algorithms, the curve)
+ * the algorithm needs. COSE_ALG_MISMATCH otherwise: an ECDSA algorithm with an OKP key is an attack, not a
+ * key format problem.
+ */
+export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string): void {
+  const s = info.signature;
+  switch (s) {
+    case "ES256":
+    case "ES384":
+    case "ES512":
+      if (pk.kty !== "EC") mismatch(where, `${info.name} needs an EC2 key, got ${pk.kty}`);
+      return;
+    case "ESP256":
+    case "ESP384":
+    case "ESP512": {
+      const crv = s === "ESP256" ? "P-256" : s === "ESP384" ? "P-384" : "P-521";
+      if (pk.kty !== "EC" || pk.crv !== crv) mismatch(where, `${info.name} needs a ${crv} key`);
+      return;
+    }
+    case "EdDSA":
+      if (pk.kty !== "OKP" || (pk.crv !== "Ed25519" && pk.crv !== "Ed448")) {
+        mismatch(where, "EdDSA needs an OKP Ed25519 or Ed448 key");
+      }
+      return;
+    case "Ed25519":
+    case "Ed448":
+      if (pk.kty !== "OKP" || pk.crv !== s) mismatch(where, `${s} needs an OKP ${s} key`);
+      return;
+    case "PS256":
+    case "PS384":
+    case "PS512":
+    case "RS256":
+    case "RS384":
+    case "RS512": {
+      if (pk.kty !== "RSA") mismatch(where, `${info.name} needs an RSA key`);
+      if (modulusLength(pk.n) < RSA_MIN_BYTES) {
+        throw new RotkitError("COSE_BAD_KEY", `${where}: RSA keys must be at least 2048 bits (RFC 8230 §6)`);
+      }
+      return;
+    }
+    default:
+      throw new RotkitError("COSE_UNSUPPORTED_ALG", `${where}: ${info.name} is not a signature algorithm`);
+  }
+}
+
+function modulusLength(n: Uint8Array): number {
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  return n.length - i;
+}
+
+/**
+ * The exact signature length the algorithm and key imply: ECDSA raw r‖s is twice the coordinate length
+ * (RFC 9053 §2.1: "the signature ... MUST be rejected" otherwise), Ed25519 64, Ed448 114, RSA the modulus length.
+ */
+export function expectedSignatureLength(pk: PublicKey): number {
+  switch (pk.kty) {
+    case "EC":
+      return 2 * ecCoordinateLength(pk.crv);
+    case "OKP":
+      return pk.crv === "Ed448" ? 114 : 64;
+    case "RSA":
+      return modulusLength(pk.n);
+  }
+}
+
+/** Splits a verification key into the public key and the COSE_Key `alg` restriction, if any. */
+export function toPublicKey(key: VerifyKey, where: string): { publicKey: PublicKey; alg?: number | string } {
+  if (key === null || typeof key !== "object") throw new RotkitError("COSE_NO_KEY", `${where}: no verification key`);
+  const k = key as { kty?: unknown; alg?: unknown };
+  if (k.kty === "Symmetric")
+    throw new RotkitError("COSE_BAD_KEY", `${where}: a symmetric key cannot verify a signature`);
+  let publicKey: PublicKey;
+  if (k.kty === "EC2" || k.kty === "OKP" || k.kty === "RSA") publicKey = publicKeyFromCoseKey(key as CoseKey);
+  else if (k.kty === "EC") publicKey = key as PublicKey;
+  else throw new RotkitError("COSE_BAD_KEY", `${where}: unknown key type ${String(k.kty)}`);
+  const alg = k.alg;
+  if (typeof alg === "number" || typeof alg === "string") return { publicKey, alg };
+  return { publicKey };
+}
+
+/** RFC 9052 §7.1: a key whose `alg` names another algorithm must not be used with this one. */
+export function checkKeyAlgParam(keyAlg: number | string | undefined, info: CoseAlgInfo, where: string): void {
+  if (keyAlg === undefined) return;
+  if (keyAlg !== info.id && keyAlg !== info.name) {
+    mismatch(where, `the key is restricted to algorithm ${String(keyAlg)}, the message uses ${info.name} (${info.id})`);
+  }
+}
+
+/** Resolves the verifier's key for one layer: COSE_NO_KEY when there is none. */
+export async function resolveKey(
+  key: VerifyKey | KeyResolver | undefined,
+  headers: CoseHeaders,
+  where: string,
+): Promise<VerifyKey> {
+  let k: VerifyKey | undefined;
+  if (typeof key === "function") {
+    try {
+      k = await key(headers);
+    } catch (e) {
+      if (isRotkitError(e)) throw e;
+      throw new RotkitError("COSE_NO_KEY", `${where}: the key resolver failed`, { cause: e });
+    }
+  } else k = key;
+  if (k === undefined || k === null) throw new RotkitError("COSE_NO_KEY", `${where}: no key for this signer`);
+  return k;
+}
+
+/**
+ * Verifies `signature` over `toBeSigned` or throws: COSE_ALG_MISMATCH (key type / curve / key `alg`),
+ * COSE_BAD_SIGNATURE (wrong length or not valid), COSE_BAD_KEY (unusable key), COSE_UNSUPPORTED_ALG.
+ *
+ * @example
+ * ```ts
+ * await verifySignatureBytes(nobleProvider(), coseAlgorithm(-7), publicKey, tbs, sig, "COSE_Sign1");
+ * ```
+ */
+export async function verifySignatureBytes(
+  provider: CryptoProvider,
+  info: CoseAlgInfo,
+  key: VerifyKey,
+  toBeSigned: Uint8Array,
+  signature: Uint8Array,
+  where: string,
+): Promise<void> {
+  if (!provider || typeof provider.verify !== "function") {
+    throw new RotkitError("INVALID_ARGUMENT", `${where}: a CryptoProvider is required`);
+  }
+  const { publicKey, alg } = toPublicKey(key, where);
+  checkKeyAlgParam(alg, info, where);
+  checkKeyForAlg(info, publicKey, where);
+  if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${where}: signature must be a bstr`);
+  const want = expectedSignatureLength(publicKey);
+  if (signature.length !== want) {
+    throw new RotkitError(
+      "COSE_BAD_SIGNATURE",
+      `${where}: signature is ${signature.length} bytes, ${info.name} needs ${want}`,
+    );
+  }
+  let ok: boolean;
+  try {
+    ok = await provider.verify(info.signature!, publicKey, toBeSigned, signature, { format: "raw" });
+  } catch (e) {
+    throw providerError(e, where);
+  }
+  if (!ok) throw new RotkitError("COSE_BAD_SIGNATURE", `${where}: the ${info.name} signature does not verify`);
+}
+
+/** Provider failures in COSE terms. */
+export function providerError(e: unknown, where: string): RotkitError {
+  if (isRotkitError(e, "CRYPTO_INVALID_KEY"))
+    return new RotkitError("COSE_BAD_KEY", `${where}: unusable key`, { cause: e });
+  if (isRotkitError(e, "CRYPTO_UNSUPPORTED_ALG")) {
+    return new RotkitError("COSE_UNSUPPORTED_ALG", `${where}: the crypto provider does not support this algorithm`, {
+      cause: e,
+    });
+  }
+  if (isRotkitError(e, "CRYPTO_INVALID_SIGNATURE_FORMAT")) {
+    return new RotkitError("COSE_BAD_SIGNATURE", `${where}: malformed signature`, { cause: e });
+  }
+  if (isRotkitError(e)) return e;
+  return new RotkitError("COSE_BAD_SIGNATURE", `${where}: signature verification failed`, { cause: e });
+}
+
+/** The COSE algorithm of a signing KeyHandle (its `alg` is a registry name). */
+export function handleAlgorithm(handle: KeyHandle, where: string): CoseAlgInfo {
+  if (!handle || typeof handle.sign !== "function" || typeof handle.alg !== "string") {
+    throw new RotkitError("INVALID_ARGUMENT", `${where}: a KeyHandle is required`);
+  }
+  const info = coseAlgorithm(coseAlgIdOf(handle.alg), where);
+  checkKeyForAlg(info, handle.publicKey, where);
+  return info;
+}
+
+/**
+ * Signs with a KeyHandle and checks the result has the length COSE requires (RFC 9053 §2.1: raw r‖s), so a
+ * handle that returns DER or a truncated value is caught at the sender.
+ */
+export async function signWithHandle(handle: KeyHandle, toBeSigned: Uint8Array, where: string): Promise<Uint8Array> {
+  const sig = await handle.sign(toBeSigned);
+  if (!(sig instanceof Uint8Array) || sig.length !== expectedSignatureLength(handle.publicKey)) {
+    throw new RotkitError(
+      "CRYPTO_INVALID_SIGNATURE_FORMAT",
+      `${where}: the key handle returned a signature of the wrong length (COSE needs raw r‖s for ECDSA)`,
+    );
+  }
+  return sig;
+}

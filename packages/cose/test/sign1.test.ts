@@ -1,0 +1,167 @@
+import {
+  CborTag,
+  decodeCbor,
+  encodeCbor,
+  isRotkitError,
+  nobleProvider,
+  type SignatureAlg,
+  utf8Encode,
+  webCryptoProvider,
+} from "@rotkit/core";
+import { describe, expect, it } from "vitest";
+import { coseKeyFromPublicKey } from "../src/key.js";
+import { decodeCoseSign1Unverified, signCoseSign1, verifyCoseSign1 } from "../src/sign1.js";
+import { testKey } from "./helpers/keys.js";
+
+const providers = [nobleProvider(), webCryptoProvider()];
+const ALGS: SignatureAlg[] = [
+  "ES256",
+  "ES384",
+  "ES512",
+  "ESP256",
+  "ESP384",
+  "ESP512",
+  "EdDSA",
+  "Ed25519",
+  "Ed448",
+  "PS256",
+  "PS384",
+  "PS512",
+  "RS256",
+  "RS384",
+  "RS512",
+];
+const payload = utf8Encode("This is the content.");
+
+async function code(f: () => unknown): Promise<string | undefined> {
+  try {
+    await f();
+  } catch (e) {
+    if (isRotkitError(e)) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+describe("COSE_Sign1 round trips", () => {
+  for (const alg of ALGS) {
+    it(`${alg} signs and verifies with both providers`, async () => {
+      const key = testKey(alg);
+      const msg = await signCoseSign1({ payload, externalAad: utf8Encode("aad") }, key);
+      for (const provider of providers) {
+        const r = await verifyCoseSign1(msg, { key: key.publicKey, provider, externalAad: utf8Encode("aad") });
+        expect(r.payload).toEqual(payload);
+        expect(r.alg.name).toBe(alg);
+        expect(await code(() => verifyCoseSign1(msg, { key: key.publicKey, provider }))).toBe("COSE_BAD_SIGNATURE");
+      }
+    });
+  }
+});
+
+describe("COSE_Sign1 negatives", () => {
+  const provider = nobleProvider();
+  const key = testKey("ES256");
+
+  it("detached payloads", async () => {
+    const msg = await signCoseSign1({ payload, detached: true }, key);
+    expect(decodeCoseSign1Unverified(msg).payload).toBeNull();
+    expect(await code(() => verifyCoseSign1(msg, { key: key.publicKey, provider }))).toBe(
+      "COSE_DETACHED_PAYLOAD_REQUIRED",
+    );
+    const r = await verifyCoseSign1(msg, { key: key.publicKey, provider, detachedPayload: payload });
+    expect(r.payload).toEqual(payload);
+    expect(
+      await code(() => verifyCoseSign1(msg, { key: key.publicKey, provider, detachedPayload: utf8Encode("x") })),
+    ).toBe("COSE_BAD_SIGNATURE");
+    const attached = await signCoseSign1({ payload }, key);
+    expect(
+      await code(() => verifyCoseSign1(attached, { key: key.publicKey, provider, detachedPayload: payload })),
+    ).toBe("COSE_MALFORMED");
+  });
+
+  it("tags", async () => {
+    const untagged = await signCoseSign1({ payload, tagged: false }, key);
+    await verifyCoseSign1(untagged, { key: key.publicKey, provider });
+    expect(await code(() => verifyCoseSign1(untagged, { key: key.publicKey, provider, requireTag: true }))).toBe(
+      "COSE_WRONG_TAG",
+    );
+    const tagged = await signCoseSign1({ payload }, key);
+    const v = decodeCbor(tagged) as CborTag;
+    const wrong = encodeCbor(new CborTag(17, v.value));
+    expect(await code(() => verifyCoseSign1(wrong, { key: key.publicKey, provider }))).toBe("COSE_WRONG_TAG");
+  });
+
+  it("key / algorithm mismatches", async () => {
+    const msg = await signCoseSign1({ payload }, key);
+    const ed = testKey("EdDSA");
+    expect(await code(() => verifyCoseSign1(msg, { key: ed.publicKey, provider }))).toBe("COSE_ALG_MISMATCH");
+    const withAlg = coseKeyFromPublicKey(key.publicKey, { alg: -35 });
+    expect(await code(() => verifyCoseSign1(msg, { key: withAlg, provider }))).toBe("COSE_ALG_MISMATCH");
+    const okAlg = coseKeyFromPublicKey(key.publicKey, { alg: -7 });
+    await verifyCoseSign1(msg, { key: okAlg, provider });
+    expect(await code(() => verifyCoseSign1(msg, { key: key.publicKey, provider, allowedAlgs: ["EdDSA"] }))).toBe(
+      "COSE_ALG_MISMATCH",
+    );
+    const p384 = testKey("ESP384");
+    const m384 = await signCoseSign1({ payload }, p384);
+    expect(await code(() => verifyCoseSign1(m384, { key: testKey("ES384").publicKey, provider }))).toBe(
+      "COSE_BAD_SIGNATURE",
+    );
+    const p256 = testKey("ES256");
+    expect(await code(() => verifyCoseSign1(m384, { key: p256.publicKey, provider }))).toBe("COSE_ALG_MISMATCH");
+    expect(await code(() => verifyCoseSign1(msg, { key: () => undefined, provider }))).toBe("COSE_NO_KEY");
+    expect(
+      await code(() =>
+        verifyCoseSign1(msg, {
+          key: () => {
+            throw new Error("db down");
+          },
+          provider,
+        }),
+      ),
+    ).toBe("COSE_NO_KEY");
+    expect(await code(() => signCoseSign1({ payload, protected: new Map([[1, -35]]) }, key))).toBe("COSE_ALG_MISMATCH");
+  });
+
+  it("signature length and unknown algorithms", async () => {
+    const msg = await signCoseSign1({ payload }, key);
+    const arr = (decodeCbor(msg) as CborTag).value as unknown[];
+    const short = encodeCbor(
+      new CborTag(18, [arr[0], arr[1], arr[2], (arr[3] as Uint8Array).subarray(0, 63)] as never),
+    );
+    expect(await code(() => verifyCoseSign1(short, { key: key.publicKey, provider }))).toBe("COSE_BAD_SIGNATURE");
+    for (const alg of [-999, "ES256", 5, -6]) {
+      const p = encodeCbor(new Map([[1, alg]]));
+      const m = encodeCbor(new CborTag(18, [p, new Map(), payload, arr[3]] as never));
+      const c = await code(() => verifyCoseSign1(m, { key: key.publicKey, provider }));
+      expect(["COSE_UNSUPPORTED_ALG", "COSE_ALG_MISMATCH"]).toContain(c);
+    }
+    const noAlg = encodeCbor(new CborTag(18, [new Uint8Array(0), new Map(), payload, arr[3]] as never));
+    expect(await code(() => verifyCoseSign1(noAlg, { key: key.publicKey, provider }))).toBe("COSE_BAD_HEADER");
+  });
+
+  it("alg in the unprotected bucket is accepted unless requireProtectedAlg", async () => {
+    const msg = await signCoseSign1({ payload, unprotected: new Map([[1, -7]]) }, key);
+    expect(decodeCoseSign1Unverified(msg).headers.protected.bytes.length).toBe(0);
+    await verifyCoseSign1(msg, { key: key.publicKey, provider });
+    expect(await code(() => verifyCoseSign1(msg, { key: key.publicKey, provider, requireProtectedAlg: true }))).toBe(
+      "COSE_BAD_HEADER",
+    );
+  });
+
+  it("malformed structures", async () => {
+    const cases: unknown[] = [
+      [1, 2, 3],
+      [new Uint8Array(0), new Map(), payload],
+      [new Uint8Array(0), new Map(), payload, 5],
+      [new Uint8Array(0), new Map(), 5, new Uint8Array(64)],
+      [new Uint8Array(0), 7, payload, new Uint8Array(64)],
+      "text",
+    ];
+    for (const c of cases) {
+      expect(await code(() => verifyCoseSign1(encodeCbor(c as never), { key: key.publicKey, provider }))).toMatch(
+        /^COSE_/,
+      );
+    }
+  });
+});
