@@ -19,9 +19,20 @@ export {
 export { hashLength, type SignatureScheme, signatureScheme } from "./crypto/algs.js";
 export { decodeEcPoint, encodeEcPoint } from "./crypto/ec.js";
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./crypto/ecdsa-der.js";
+export {
+  generateKeyAgreementKey,
+  generateSoftwareKey,
+  type KeyAgreementCurve,
+  type PrivateJwk,
+  publicKeyToJwk,
+  type SoftwareKeyOptions,
+  softwareKeyAgreementHandle,
+  softwareKeyHandle,
+} from "./crypto/keys.js";
 export { nobleProvider } from "./crypto/noble.js";
 export { randomBytes } from "./crypto/random.js";
 export { RSA_MAX_BITS, RSA_MIN_BITS } from "./crypto/rsa.js";
+export { publicKeyFromSpki, publicKeyToSpki } from "./crypto/spki.js";
 export * from "./crypto/types.js";
 export { type WebCryptoProviderOptions, webCryptoProvider } from "./crypto/webcrypto.js";
 export type * from "./crypto/webcrypto-types.js";
