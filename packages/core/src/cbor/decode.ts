@@ -75,7 +75,8 @@ function keyId(bytes: Uint8Array): string {
 /** Decoding state of one call (one item, or all items of a sequence). */
 class Reader {
   readonly b: Uint8Array;
-  readonly dv: DataView;
+  /** Created on first use: most items never need it, and it is a measurable part of decoding a small item. */
+  private view: DataView | undefined;
   readonly o: ResolvedCborOptions;
   /** Where the decoder must stop: the input end, or offset + maxBytes for a prefix decode. */
   readonly end: number;
@@ -89,11 +90,15 @@ class Reader {
 
   constructor(bytes: Uint8Array, pos: number, end: number, windowed: boolean, o: ResolvedCborOptions) {
     this.b = bytes;
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
     this.end = end;
     this.windowed = windowed;
     this.o = o;
+  }
+
+  get dv(): DataView {
+    if (this.view === undefined) this.view = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+    return this.view;
   }
 
   truncated(what: string, at: number): never {
@@ -154,24 +159,22 @@ class Reader {
     if (len > this.o.maxStringLength) fail("CBOR_LIMIT", `string of ${len} bytes exceeds maxStringLength`, start);
     const p = this.pos;
     this.pos = p + len;
-    // slice() of a plain Uint8Array is a plain Uint8Array (the entry points unwrap Buffers): the copy keeps
-    // decoded values independent of the caller's input buffer.
-    return mt === 2 ? this.b.slice(p, p + len) : this.text(p, p + len);
+    if (mt === 3) return this.text(p, p + len);
+    // slice()/subarray() of a plain Uint8Array is a plain Uint8Array (the entry points unwrap Buffers). By
+    // default the copy keeps decoded values independent of the caller's input buffer.
+    return this.o.zeroCopy ? this.b.subarray(p, p + len) : this.b.slice(p, p + len);
   }
 
   text(from: number, to: number): string {
     const b = this.b;
     // ASCII fast path: most protocol strings (claim names, algorithm names, URIs) are ASCII.
-    let s = "";
     let i = from;
-    for (; i < to; i++) {
-      const c = b[i] as number;
-      if (c >= 0x80) break;
-      s += String.fromCharCode(c);
+    while (i < to && (b[i] as number) < 0x80) i++;
+    if (i === to && to - from <= 1024) {
+      return String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
     }
-    if (i === to) return s;
     try {
-      return s + utf8Decode(b, i, to);
+      return utf8Decode(b, from, to);
     } catch (e) {
       // §3.1 major type 3 must be valid UTF-8; invalid text is not well-formed data for rotkit (strict decoder).
       if (isRotkitError(e, "ENCODING_INVALID")) {

@@ -228,23 +228,33 @@ class Writer {
   }
 
   map(m: Map<unknown, unknown>, depth: number): void {
-    // §4.2.1: sort by the bytewise lexicographic order of the keys' deterministic encodings.
-    const entries: { key: Uint8Array; value: unknown }[] = [];
+    // §4.2.1: sort by the bytewise lexicographic order of the keys' deterministic encodings. Each key is
+    // encoded at the end of this buffer and copied out, so there is no extra writer per key.
+    const n = m.size;
+    const keys: Uint8Array[] = new Array(n);
+    const values: unknown[] = new Array(n);
+    const order: number[] = new Array(n);
+    let i = 0;
     for (const [k, val] of m) {
-      const w = new Writer(16);
-      w.value(k, depth + 1);
-      entries.push({ key: w.buf.subarray(0, w.pos), value: val });
+      const start = this.pos;
+      this.value(k, depth + 1);
+      keys[i] = this.buf.slice(start, this.pos);
+      this.pos = start;
+      values[i] = val;
+      order[i] = i;
+      i++;
     }
-    entries.sort((a, b) => compareBytes(a.key, b.key));
-    this.head(5, entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i] as { key: Uint8Array; value: unknown };
-      if (i > 0 && compareBytes((entries[i - 1] as { key: Uint8Array }).key, e.key) === 0) {
+    if (n > 1) order.sort((a, b) => compareBytes(keys[a] as Uint8Array, keys[b] as Uint8Array));
+    this.head(5, n);
+    for (let j = 0; j < n; j++) {
+      const at = order[j] as number;
+      const k = keys[at] as Uint8Array;
+      if (j > 0 && compareBytes(keys[order[j - 1] as number] as Uint8Array, k) === 0) {
         // Two distinct JS keys (e.g. two Uint8Arrays with the same content) with one encoding.
         throw new RotkitError("CBOR_DUPLICATE_KEY", "cbor: two map keys have the same encoding");
       }
-      this.bytes(e.key);
-      this.value(e.value, depth + 1);
+      this.bytes(k);
+      this.value(values[at], depth + 1);
     }
   }
 }

@@ -27,6 +27,7 @@ export interface ResolvedCborOptions {
   requirePreferred: boolean;
   requireDeterministic: boolean;
   rejectDuplicateKeys: boolean;
+  zeroCopy: boolean;
 }
 
 function limit(name: keyof CborLimits, given: number | undefined, fallback: number): number {
@@ -40,6 +41,17 @@ function limit(name: keyof CborLimits, given: number | undefined, fallback: numb
 
 /** Applies defaults; requireDeterministic implies requirePreferred and rejectIndefinite (RFC 8949 §4.2.1). */
 export function resolveCborOptions(options: CborDecodeOptions | undefined): ResolvedCborOptions {
+  // The common call passes no options: reuse one resolved object (it is never mutated).
+  if (options === undefined) {
+    if (defaults === undefined) defaults = resolve(undefined);
+    return defaults;
+  }
+  return resolve(options);
+}
+
+let defaults: ResolvedCborOptions | undefined;
+
+function resolve(options: CborDecodeOptions | undefined): ResolvedCborOptions {
   const l = options?.limits ?? {};
   const maxBytes = limit("maxBytes", l.maxBytes, DEFAULT_CBOR_LIMITS.maxBytes);
   const deterministic = options?.requireDeterministic === true;
@@ -52,5 +64,6 @@ export function resolveCborOptions(options: CborDecodeOptions | undefined): Reso
     requirePreferred: deterministic || options?.requirePreferred === true,
     requireDeterministic: deterministic,
     rejectDuplicateKeys: options?.rejectDuplicateKeys !== false,
+    zeroCopy: options?.zeroCopy === true,
   };
 }
