@@ -60,6 +60,15 @@ export function encStructure(context: EncContext, protectedBytes: Uint8Array, ex
   );
 }
 
+/**
+ * The `protected` member of an Enc_structure for a received layer: the bucket's bytes as sent, or the zero-length
+ * bstr when the bucket holds no parameters (RFC 9052 §5.3: "if there are no protected attributes, a zero-length
+ * byte string is used"; cose-wg enc-pass-01 sends h'A0' and authenticates h'').
+ */
+export function aadProtected(h: CoseHeaders): Uint8Array {
+  return h.protected.map.size === 0 ? new Uint8Array(0) : h.protected.bytes;
+}
+
 /** The content-encryption algorithm of a layer; non-AEAD ones only when allowed (RFC 9459 §8). */
 export function contentAlgorithm(h: CoseHeaders, where: string, opts: ContentCipherOptions): CoseAlgInfo {
   const alg = headerParam(h, HeaderLabel.alg);

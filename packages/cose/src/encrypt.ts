@@ -1,5 +1,5 @@
 import { type CborValue, RotkitError } from "@rotkit/core";
-import { decryptContent, encryptContent, encStructure } from "./encrypt-common.js";
+import { aadProtected, decryptContent, encryptContent, encStructure } from "./encrypt-common.js";
 import {
   type ContentDecryptOptions,
   type ContentEncryptOptions,
@@ -33,6 +33,8 @@ export interface DecryptOptions extends ContentDecryptOptions {
   senderKeys?: readonly SenderKey[];
   /** Accept RSAES-OAEP with SHA-1 (-40). Default false. */
   allowRsaOaepSha1?: boolean;
+  /** Only try keys whose kid equals the recipient's kid. Default false (matching kids first, then the rest). */
+  strictKid?: boolean;
   /** Bound on key derivations / unwraps tried. Default 16. */
   maxAttempts?: number;
 }
@@ -88,7 +90,7 @@ export async function decryptCoseEncrypt(bytes: Uint8Array, opts: DecryptOptions
     throw new RotkitError("COSE_NO_KEY", `${where}: no recipient keys supplied`);
   }
   const { items, headers, alg, iv, ciphertext } = decodeEncryptArray(bytes, COSE_ENCRYPT_TAG, where, 4, opts);
-  const aad = encStructure("Encrypt", headers.protected.bytes, opts.externalAad ?? new Uint8Array(0));
+  const aad = encStructure("Encrypt", aadProtected(headers), opts.externalAad ?? new Uint8Array(0));
   const plaintext = await withContentKey(
     items[3] as CborValue,
     {
@@ -99,6 +101,7 @@ export async function decryptCoseEncrypt(bytes: Uint8Array, opts: DecryptOptions
       ...(opts.senderKeys ? { senderKeys: opts.senderKeys } : {}),
       ...(opts.allowRsaOaepSha1 ? { allowRsaOaepSha1: true } : {}),
       ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+      ...(opts.strictKid ? { strictKid: true } : {}),
       where,
     },
     (cek) => decryptContent(opts.provider, alg, cek, iv, aad, ciphertext, where),

@@ -10,6 +10,7 @@ import {
 import { type CoseAlgInfo, coseAlgorithmOfKind } from "./algorithms.js";
 import { decodeCose, encodeCose } from "./cbor.js";
 import {
+  aadProtected,
   type ContentCipherOptions,
   checkExternalAad,
   combinePartialIv,
@@ -234,7 +235,7 @@ export async function decryptCoseEncrypt0(bytes: Uint8Array, opts: Decrypt0Optio
   const { headers, alg, iv, ciphertext } = decodeEncryptArray(bytes, COSE_ENCRYPT0_TAG, where, 3, opts);
   const key = typeof opts.key === "function" ? await opts.key(headers) : opts.key;
   if (!isBytes(key)) throw new RotkitError("COSE_NO_KEY", `${where}: no key`);
-  const aad = encStructure("Encrypt0", headers.protected.bytes, opts.externalAad ?? new Uint8Array(0));
+  const aad = encStructure("Encrypt0", aadProtected(headers), opts.externalAad ?? new Uint8Array(0));
   const plaintext = await decryptContent(opts.provider, alg, key, iv, aad, ciphertext, where);
   return { plaintext, headers, alg };
 }

@@ -213,7 +213,8 @@ interface Attempt {
   r: ParsedRecipient;
   info: RecipientAlg;
   key?: RecipientKey;
-  exact: boolean;
+  /** 0: kid matches, 1: no kid to compare, 2: kid differs. */
+  rank: number;
 }
 
 /** Candidate keys for `parent` from a recipients array, best matches (by kid) first. */
@@ -247,12 +248,14 @@ async function* candidates(
     const rKid = recipientKid(r);
     for (const k of state.ctx.recipientKeys) {
       if (!compatible(info, k)) continue;
-      if (k.kid !== undefined && rKid !== undefined && !bytesEqual(k.kid, rKid)) continue;
-      attempts.push({ r, info, key: k, exact: k.kid !== undefined && rKid !== undefined });
+      const differs = k.kid !== undefined && rKid !== undefined && !bytesEqual(k.kid, rKid);
+      if (differs && state.ctx.strictKid) continue;
+      // kid is a hint, not an authenticated claim (RFC 9052 §3.1): exact matches first, then the rest.
+      attempts.push({ r, info, key: k, rank: differs ? 2 : k.kid !== undefined && rKid !== undefined ? 0 : 1 });
     }
-    if (r.recipients) attempts.push({ r, info, exact: false });
+    if (r.recipients) attempts.push({ r, info, rank: 1 });
   }
-  attempts.sort((a, b) => (a.exact === b.exact ? 0 : a.exact ? -1 : 1));
+  attempts.sort((a, b) => a.rank - b.rank);
   for (const a of attempts) {
     if (a.key) {
       let cek: Uint8Array;

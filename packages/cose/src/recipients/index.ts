@@ -5,6 +5,7 @@ export {
   buildRecipients,
   type RecipientDescription,
 } from "./build.js";
+export { recipientKdfInput, wrapAlgId } from "./context.js";
 export { deriveContentKey, withContentKey } from "./derive.js";
 export { type ParsedRecipient, parseRecipient, type RecipientAlg, recipientAlgorithm } from "./parse.js";
 export type { DeriveContext, KdfExtras, RecipientKey, RecipientSecret, SenderKey } from "./types.js";

@@ -64,6 +64,11 @@ export interface DeriveContext {
   senderKeys?: readonly SenderKey[];
   /** Accept RSAES-OAEP with SHA-1 (-40, RFC 8230 §3). Default false: only for reading old examples. */
   allowRsaOaepSha1?: boolean;
+  /**
+   * Only try keys whose kid equals the recipient's kid (when both have one). Default false: kid is a hint,
+   * matching keys are tried first and the others after them.
+   */
+  strictKid?: boolean;
   /** Upper bound on key derivations/unwraps tried (denial of service bound). Default 16. */
   maxAttempts?: number;
   /** Upper bound on recipient nesting (RFC 9052 §5.1). Default 3. */
