@@ -72,6 +72,15 @@ function keyId(bytes: Uint8Array): string {
   return s;
 }
 
+/** The deterministic encoding of a decoded key; the encoder's own nesting bound surfaces as CBOR_LIMIT here. */
+function canonical(key: CborValue, at: number): Uint8Array {
+  try {
+    return encodeCbor(key);
+  } catch (e) {
+    throw new RotkitError("CBOR_LIMIT", "cbor: map key too deeply nested to compare", { at, cause: e });
+  }
+}
+
 /** Decoding state of one call (one item, or all items of a sequence). */
 class Reader {
   readonly b: Uint8Array;
@@ -307,7 +316,7 @@ class Reader {
     if (o.rejectDuplicateKeys) {
       if (typeof key === "object" && key !== null) {
         // Non-primitive keys are compared by canonical identity: their deterministic encoding.
-        const id = keyId(encodeCbor(key));
+        const id = keyId(canonical(key, f.keyStart));
         if (f.objectKeys === undefined) f.objectKeys = new Set();
         else if (f.objectKeys.has(id)) fail("CBOR_DUPLICATE_KEY", "duplicate map key", f.keyStart);
         f.objectKeys.add(id);

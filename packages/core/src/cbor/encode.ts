@@ -280,6 +280,8 @@ function unsupported(what: string): never {
  * Encodes `value` in core deterministic encoding (RFC 8949 §4.2.1). Numbers that are safe integers become
  * integers, other numbers the shortest exact float; bigints up to 64 bits become integers (larger ones throw
  * `CBOR_UNSUPPORTED`); maps must be `Map` (plain objects throw `INVALID_ARGUMENT`) and are sorted by encoded key.
+ * Strings are UTF-8 via core's `utf8Encode` (a lone surrogate becomes U+FFFD). Nesting is bounded at 1024 levels,
+ * which also turns a cyclic value into `INVALID_ARGUMENT` instead of a stack overflow.
  *
  * @example
  * ```ts
