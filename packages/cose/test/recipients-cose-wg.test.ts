@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
-  type CborValue,
   CborTag,
+  type CborValue,
   type CryptoProvider,
   constantTimeEqual,
   decodeCbor,
@@ -18,8 +18,8 @@ import {
 import { describe, expect, it } from "vitest";
 import { coseAlgorithm } from "../src/algorithms.js";
 import { decodeHeaders, HeaderLabel, headerParam } from "../src/headers.js";
-import { parseRecipient, recipientAlgorithm } from "../src/recipients/parse.js";
 import { withContentKey } from "../src/recipients/derive.js";
+import { parseRecipient, recipientAlgorithm } from "../src/recipients/parse.js";
 import type { RecipientKey, SenderKey } from "../src/recipients/types.js";
 
 // deriveContentKey / withContentKey on the COSE_Mac cases of cose-wg/Examples: the same recipient structures
@@ -38,16 +38,22 @@ function jsonFiles(dir: string): string[] {
   return out;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: upstream JSON test data, shape checked by the assertions
 type Json = Record<string, any>;
 const b = (o: Json, n: string): Uint8Array | undefined =>
-  typeof o[n] === "string" ? fromBase64Url(o[n]) : typeof o[`${n}_hex`] === "string" ? fromHex(o[`${n}_hex`]) : undefined;
+  typeof o[n] === "string"
+    ? fromBase64Url(o[n])
+    : typeof o[`${n}_hex`] === "string"
+      ? fromHex(o[`${n}_hex`])
+      : undefined;
 
 function keysOf(recipients: Json[] | undefined, keys: RecipientKey[], senders: SenderKey[]): void {
   for (const r of recipients ?? []) {
     if (r.key) {
       const k = r.key as Json;
       const kid = typeof k.kid === "string" ? utf8Encode(k.kid) : undefined;
-      const key = k.kty === "oct" ? (b(k, "k") as Uint8Array) : softwareKeyAgreementHandle(k.crv, b(k, "d") as Uint8Array);
+      const key =
+        k.kty === "oct" ? (b(k, "k") as Uint8Array) : softwareKeyAgreementHandle(k.crv, b(k, "d") as Uint8Array);
       const rk: RecipientKey = { key, ...(kid ? { kid } : {}) };
       const u = r.unsent as Json | undefined;
       if (u) {

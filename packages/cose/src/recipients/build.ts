@@ -221,8 +221,7 @@ async function buildOne(
     }
     case "rsa-oaep": {
       const pub = d.publicKey;
-      if (pub?.kty !== "RSA")
-        throw new RotkitError("INVALID_ARGUMENT", `${where}: an RSA publicKey is required`);
+      if (pub?.kty !== "RSA") throw new RotkitError("INVALID_ARGUMENT", `${where}: an RSA publicKey is required`);
       const key = deliver ?? provider.randomBytes(want);
       const { prot, unprot } = headersFor(d, info, false);
       const h = finish(prot, unprot, where);

@@ -1,7 +1,7 @@
 import {
   bytesEqual,
-  type CborValue,
   CborTag,
+  type CborValue,
   type CryptoProvider,
   decodeCbor,
   fromBase64Url,
@@ -212,7 +212,13 @@ function checkContexts(
       if (toHex(encodeKdfContext(ctx)) !== inter.Context_hex.toLowerCase()) return `KDF context of ${where}[${i}]`;
     }
     if (r.recipients && info.keyLength) {
-      const nested = checkContexts(r.recipients as CborValue, inter.recipients, { id: info.id, keyLength: info.keyLength }, keys, `${where}[${i}]`);
+      const nested = checkContexts(
+        r.recipients as CborValue,
+        inter.recipients,
+        { id: info.id, keyLength: info.keyLength },
+        keys,
+        `${where}[${i}]`,
+      );
       if (nested) return nested;
     }
   }
@@ -234,7 +240,7 @@ export async function runEncryptedCase(json: unknown, provider: CryptoProvider):
   let bytes: Uint8Array;
   let plaintext: Uint8Array;
   let intermediates: Json;
-  let collected: CollectedKeys = { keys: [], senders: [] };
+  const collected: CollectedKeys = { keys: [], senders: [] };
   let externalAad: Uint8Array;
   let baseIv: Uint8Array | undefined;
   let mutated: boolean;
@@ -296,7 +302,11 @@ export async function runEncryptedCase(json: unknown, provider: CryptoProvider):
     const items = messageItems(bytes);
     if (!items) return { got: "invalid", code: "INTERMEDIATE_MISMATCH" };
     if (typeof intermediates.AAD_hex === "string") {
-      const aad = encStructure(kind === "encrypted" ? "Encrypt0" : "Encrypt", result.headers.protected.bytes, externalAad);
+      const aad = encStructure(
+        kind === "encrypted" ? "Encrypt0" : "Encrypt",
+        result.headers.protected.bytes,
+        externalAad,
+      );
       if (toHex(aad) !== intermediates.AAD_hex.toLowerCase()) return { got: "invalid", code: "INTERMEDIATE_MISMATCH" };
     }
     if (kind === "enveloped" && typeof intermediates.CEK_hex === "string") {
