@@ -153,6 +153,8 @@ function checkCcmInputs(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, tag
   checkLength("AES-CCM nonce length", nonce.length, 7, 13);
   // RFC 3610 §2: M in {4, 6, 8, 10, 12, 14, 16}.
   const m = checkLength("AES-CCM tag length", tagLength, 4, 16);
+  // RFC 3610 §2.2: AAD lengths of 2^32 and more need the 0xff 0xff form, which nothing here can hold.
+  if (aad.length >= 0x100000000) throw new RotkitError("CRYPTO_INVALID_LENGTH", "AES-CCM: AAD too long");
   if (m % 2 !== 0) throw new RotkitError("CRYPTO_INVALID_LENGTH", "AES-CCM tag length must be even");
   return m;
 }

@@ -149,8 +149,8 @@ function aeadTagLength(alg: AeadAlg, params: AeadParams): number | undefined {
   return params.tagLength;
 }
 
-/** HMAC (RFC 2104) with a noble hash; exported for the WebCrypto provider's empty-key fallback. */
-export function nobleHmacSync(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array {
+/** HMAC (RFC 2104) with a noble hash. */
+function nobleHmacSync(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array {
   checkBytes("HMAC key", key);
   checkBytes("HMAC data", data);
   return nobleHmac(nobleHash(alg), key, data);

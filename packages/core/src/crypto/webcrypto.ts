@@ -150,14 +150,17 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
     }
   }
 
+  /** The hot path: a synchronous lookup by key object, so a cache hit costs no extra promise. */
+  function cachedKey(use: KeyUse, key: PublicKey): WebCryptoKey | Unsupported | undefined {
+    return byObject.get(use)?.get(key);
+  }
+
   async function verificationKey(use: KeyUse, key: PublicKey): Promise<WebCryptoKey | Unsupported> {
     let m = byObject.get(use);
     if (m === undefined) {
       m = new WeakMap();
       byObject.set(use, m);
     }
-    const hit = m.get(key);
-    if (hit !== undefined) return hit;
     const fp = keyFingerprint(use, key);
     let ck = lru.get(fp);
     if (ck === undefined) {
@@ -200,13 +203,13 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
           }
         } else if (format !== "raw") throw new RotkitError("INVALID_ARGUMENT", `unknown signature format ${format}`);
         else if (signature.length !== 2 * size) return false;
-        const ck = await verificationKey("ecdsa", k);
+        const ck = cachedKey("ecdsa", k) ?? (await verificationKey("ecdsa", k));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, raw, { format: "raw" });
         return nativeVerify(ECDSA_PARAMS[scheme.hash], ck, raw, data);
       }
       case "eddsa": {
         const k = checkEddsaKey(scheme, key);
-        const ck = await verificationKey("eddsa", k);
+        const ck = cachedKey("eddsa", k) ?? (await verificationKey("eddsa", k));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
         if (signature.length !== 2 * k.x.length) return false;
         return nativeVerify(k.crv, ck, signature, data);
@@ -214,7 +217,8 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
       case "rsa-pss":
       case "rsa-pkcs1": {
         const pss = scheme.kind === "rsa-pss";
-        const ck = await verificationKey(`${pss ? "pss" : "pkcs1"}:${scheme.hash}`, key);
+        const use: KeyUse = `${pss ? "pss" : "pkcs1"}:${scheme.hash}`;
+        const ck = cachedKey(use, key) ?? (await verificationKey(use, key));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature, opts);
         const k = key as Extract<PublicKey, { kty: "RSA" }>;
         // RFC 8017 §8.1.2 / §8.2.2 step 1: the signature is exactly k bytes.
