@@ -37,7 +37,8 @@ export type HeaderLabelValue = number | bigint | string;
 
 /**
  * A protected header bucket. `bytes` are kept exactly as received because the signature covers those bytes,
- * not a re-encoding of `map` (RFC 9052 §3: "the protected header ... is wrapped in a bstr").
+ * not a re-encoding of `map` (RFC 9052 §3: "the protected header ... is wrapped in a bstr"). One exception: an
+ * empty map is always the zero-length bstr here, as the Sig/Enc/MAC structures require (RFC 9052 §4.4).
  */
 export interface ProtectedHeader {
   readonly bytes: Uint8Array;
@@ -118,6 +119,10 @@ export function decodeProtectedHeader(value: CborValue, where = "protected"): Pr
   }
   if (!(map instanceof Map)) badHeader("protected header bstr must hold a map", where);
   checkBucket(map, where, "protected");
+  // RFC 9052 §3: recipients MUST accept an empty map encoded in the bstr (h'a0') as well as the zero-length bstr,
+  // and §4.4 / §5.3 / §6.3: "if there are no protected attributes, a zero-length byte string is used" in the
+  // Sig/Enc/MAC structures (cose-wg sign-pass-01 / mac-pass-01 check exactly this).
+  if (map.size === 0) return { bytes: new Uint8Array(0), map };
   return { bytes: value, map };
 }
 

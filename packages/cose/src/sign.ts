@@ -1,17 +1,11 @@
-import { type CborMap, CborTag, type CborValue, isRotkitError, type KeyHandle, RotkitError } from "@rotkit/core";
+import { type CborMap, CborTag, type CborValue, type KeyHandle, RotkitError } from "@rotkit/core";
 import type { CoseAlgInfo } from "./algorithms.js";
 import { encodeCose } from "./cbor.js";
-import { type CoseHeaders, decodeHeaders, HeaderLabel } from "./headers.js";
+import { type CoseHeaders, decodeHeaders } from "./headers.js";
+import { candidateKeys, keyFitsAlg, type SignerKeys } from "./key-select.js";
 import { type CoseContent, type CoseVerifyOptions, externalAadOf, layerPayload, senderHeaders } from "./layer.js";
 import { type CoseStructureOptions, CoseTag, coseStructure, decodeCoseMessage } from "./message.js";
-import {
-  handleAlgorithm,
-  signatureAlgorithm,
-  signWithHandle,
-  toPublicKey,
-  type VerifyKey,
-  verifySignatureBytes,
-} from "./signature.js";
+import { handleAlgorithm, signatureAlgorithm, signWithHandle, verifySignatureBytes } from "./signature.js";
 import { sigStructure } from "./structures.js";
 
 // COSE_Sign (RFC 9052 §4.1): [protected, unprotected, payload, signatures: [+ COSE_Signature]], tag 98, where
@@ -26,15 +20,7 @@ export interface CoseSigner {
   unprotected?: CborMap;
 }
 
-/**
- * Which signer keys to use: one key, a list (a key with a `kid` is tried only on the signature with that kid; a
- * key without one on every signature whose algorithm fits its type), or a function of the signer's headers
- * (return undefined for "no key for this signer").
- */
-export type SignerKeys =
-  | VerifyKey
-  | readonly VerifyKey[]
-  | ((signer: CoseHeaders, index: number) => VerifyKey | undefined | Promise<VerifyKey | undefined>);
+export type { SignerKeys };
 
 export interface VerifySignOptions extends CoseVerifyOptions {
   keys: SignerKeys;
@@ -124,40 +110,6 @@ function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalH
   return { headers, payload, signatures };
 }
 
-function kidOf(h: CoseHeaders): Uint8Array | undefined {
-  const k = h.protected.map.get(HeaderLabel.kid) ?? h.unprotected.get(HeaderLabel.kid);
-  return k instanceof Uint8Array ? k : undefined;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-async function candidates(keys: SignerKeys, h: CoseHeaders, index: number): Promise<VerifyKey[]> {
-  if (typeof keys === "function") {
-    let k: VerifyKey | undefined;
-    try {
-      k = await keys(h, index);
-    } catch (e) {
-      if (isRotkitError(e)) throw e;
-      throw new RotkitError("COSE_NO_KEY", `${NAME}.signatures[${index}]: the key resolver failed`, { cause: e });
-    }
-    return k ? [k] : [];
-  }
-  if (!Array.isArray(keys)) return [keys as VerifyKey];
-  const kid = kidOf(h);
-  const out: VerifyKey[] = [];
-  for (const k of keys as readonly VerifyKey[]) {
-    const keyKid = (k as { kid?: unknown }).kid;
-    if (keyKid instanceof Uint8Array) {
-      if (kid && sameBytes(kid, keyKid)) out.push(k);
-    } else out.push(k);
-  }
-  return out;
-}
-
 /**
  * Verifies a COSE_Sign: the body headers, then each COSE_Signature per `policy` (see {@link VerifySignOptions}).
  * Throws COSE_NO_KEY when a required signer has no key, COSE_BAD_SIGNATURE when a signature fails, plus the
@@ -201,8 +153,8 @@ async function verifyItems(items: CborValue[], options: VerifySignOptions): Prom
     const { headers, signature } = parsed.signatures[i] as { headers: CoseHeaders; signature: Uint8Array };
     const where = `${NAME}.signatures[${i}]`;
     const info = signatureAlgorithm(headers, where, options);
-    let keys = await candidates(options.keys, headers, i);
-    if (Array.isArray(options.keys)) keys = keys.filter((k) => fits(k, info, where));
+    let keys = await candidateKeys(options.keys, headers, i, where);
+    if (Array.isArray(options.keys)) keys = keys.filter((k) => keyFitsAlg(k, info, where));
     if (keys.length === 0) {
       if (policy === "all") throw new RotkitError("COSE_NO_KEY", `${where}: no key for this signer`);
       results.push({ index: i, headers, alg: info, verified: false });
@@ -227,19 +179,6 @@ async function verifyItems(items: CborValue[], options: VerifySignOptions): Prom
   if (verifiedCount === 0)
     throw new RotkitError("COSE_NO_KEY", `${NAME}: no signature could be checked with the given keys`);
   return { payload, headers: parsed.headers, signatures: results };
-}
-
-/** For trial verification with a key list: skip keys whose type cannot serve this algorithm. */
-function fits(k: VerifyKey, info: CoseAlgInfo, where: string): boolean {
-  try {
-    const pk = toPublicKey(k, where).publicKey;
-    const s = info.signature ?? "";
-    if (s.startsWith("ES")) return pk.kty === "EC";
-    if (s.startsWith("Ed")) return pk.kty === "OKP";
-    return pk.kty === "RSA";
-  } catch {
-    return false;
-  }
 }
 
 /**
