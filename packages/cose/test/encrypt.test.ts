@@ -1,3 +1,4 @@
+import { createCipheriv } from "node:crypto";
 import {
   CborTag,
   type CborValue,
@@ -7,12 +8,24 @@ import {
   fromHex,
   isRotkitError,
   nobleProvider,
+  RotkitError,
   toHex,
   utf8Encode,
   webCryptoProvider,
 } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
-import { combinePartialIv, decryptCoseEncrypt0, encryptCoseEncrypt0, encStructure } from "../src/index.js";
+import { singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
+import {
+  aesCbcDecrypt,
+  aesCbcEncrypt,
+  aesCtr,
+  chacha20Poly1305Decrypt,
+  chacha20Poly1305Encrypt,
+  combinePartialIv,
+  decryptCoseEncrypt0,
+  encryptCoseEncrypt0,
+  encStructure,
+} from "../src/index.js";
 
 // COSE_Encrypt0 (RFC 9052 §5.2/§5.3): round trips per content algorithm, IV / Partial IV handling, the
 // non-AEAD RFC 9459 modes behind allowNonAead, and the negative paths with their error codes.
@@ -224,4 +237,73 @@ describe.each(providers)("COSE_Encrypt0 (%s)", (_n, make) => {
       expect(r.plaintext).toEqual(plaintext);
     },
   );
+});
+
+describe("non-core ciphers against node:crypto", () => {
+  it("AES-CBC (PKCS#7) and AES-CTR match node:crypto; bad padding is CRYPTO_DECRYPT_FAILED", () => {
+    for (const [klen, name] of [
+      [16, "128"],
+      [24, "192"],
+      [32, "256"],
+    ] as const) {
+      const k = key(klen);
+      const iv = key(16, 5);
+      for (const n of [0, 1, 15, 16, 17, 33]) {
+        const data = key(n, 9);
+        const c = createCipheriv(`aes-${name}-cbc`, k, iv);
+        const expected = new Uint8Array(Buffer.concat([c.update(data), c.final()]));
+        expect(aesCbcEncrypt(k, iv, data)).toEqual(expected);
+        expect(aesCbcDecrypt(k, iv, expected)).toEqual(data);
+        const t = createCipheriv(`aes-${name}-ctr`, k, iv);
+        expect(aesCtr(k, iv, data)).toEqual(new Uint8Array(Buffer.concat([t.update(data), t.final()])));
+      }
+      const ct = aesCbcEncrypt(k, iv, key(5));
+      ct[ct.length - 1] = (ct[ct.length - 1] as number) ^ 0x55;
+      expect(() => aesCbcDecrypt(k, iv, ct)).toThrow(RotkitError);
+      expect(() => aesCbcDecrypt(k, iv, key(15))).toThrow(RotkitError);
+    }
+  });
+
+  it("ChaCha20/Poly1305 matches node:crypto and refuses a changed tag", () => {
+    const k = key(32);
+    const nonce = key(12, 4);
+    const aad = utf8Encode("aad");
+    const c = createCipheriv("chacha20-poly1305", k, nonce, { authTagLength: 16 });
+    c.setAAD(aad);
+    const expected = new Uint8Array(Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]));
+    expect(chacha20Poly1305Encrypt(k, nonce, aad, plaintext)).toEqual(expected);
+    expect(chacha20Poly1305Decrypt(k, nonce, aad, expected)).toEqual(plaintext);
+    expected[0] = (expected[0] as number) ^ 1;
+    expect(() => chacha20Poly1305Decrypt(k, nonce, aad, expected)).toThrow(RotkitError);
+  });
+});
+
+describe("COSE_Encrypt0 mutation fuzzing", () => {
+  it("every single-byte mutation or truncation ends in a RotkitError (or the same plaintext)", async () => {
+    const provider = nobleProvider();
+    for (const [alg, klen] of [
+      [1, 16],
+      [12, 16],
+      [24, 32],
+    ] as const) {
+      const k = key(klen);
+      const { bytes } = await encryptCoseEncrypt0(
+        { plaintext, protected: new Map([[3, 0]]), unprotected: new Map([[4, utf8Encode("kid")]]) },
+        { key: k, alg, provider },
+      );
+      const inputs = [...[...singleByteMutations(bytes)].map((m) => m.bytes), ...truncations(bytes)];
+      let accepted = 0;
+      for (const input of inputs) {
+        try {
+          const r = await decryptCoseEncrypt0(input, { key: k, provider });
+          expect(r.plaintext).toEqual(plaintext);
+          accepted++;
+        } catch (e) {
+          if (!(e instanceof RotkitError)) throw new Error(`non-RotkitError: ${String(e)}`, { cause: e });
+        }
+      }
+      // Only mutations of unauthenticated bytes (the kid value) can still decrypt.
+      expect(accepted).toBeLessThan(inputs.length / 10);
+    }
+  });
 });
