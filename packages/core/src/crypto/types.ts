@@ -33,7 +33,11 @@ export type SignatureAlg =
   | "RS384"
   | "RS512";
 
-/** Public keys as plain bytes (big-endian integers, raw coordinates), independent of any encoding. */
+/**
+ * Public keys as plain bytes (big-endian integers, raw coordinates), independent of any encoding. EC coordinates
+ * are exactly the curve's length (leading zeros kept, RFC 9053 §7.1.1). Providers cache validated and imported
+ * keys per PublicKey object, so treat a key object as immutable once it has been used.
+ */
 export type PublicKey =
   | { kty: "EC"; crv: EcCurve; x: Uint8Array; y: Uint8Array }
   | { kty: "OKP"; crv: OkpCurve; x: Uint8Array }

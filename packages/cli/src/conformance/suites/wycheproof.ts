@@ -10,6 +10,7 @@ import {
   isRotkitError,
   nobleProvider,
   type PublicKey,
+  RotkitError,
   type SignatureAlg,
   type VerifyOptions,
   webCryptoProvider,
@@ -186,7 +187,12 @@ function runnerFor(file: WycheproofFile): CaseRunner | string {
 
 /** The .json files of `path`: the file itself, or the files of a folder (and of its testvectors_v1/, if present). */
 function listFiles(path: string): string[] {
-  const st = statSync(path);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new RotkitError("CONFORMANCE_BAD_INPUT", `no such file or folder: ${path}`, { cause: e });
+  }
   if (st.isFile()) return [path];
   const out: string[] = [];
   const add = (dir: string) => {
