@@ -177,9 +177,11 @@ function plaintextOf(input: Json): Uint8Array {
 /** RFC 9052 §3.1: the examples publish the full IV; the context IV is IV XOR the padded Partial IV. */
 function baseIvOf(layer: Json): Uint8Array | undefined {
   const unsent = layer.unsent as Json | undefined;
-  const unprot = layer.unprotected as Json | undefined;
   const iv = unsent && typeof unsent.IV_hex === "string" ? fromHex(unsent.IV_hex) : undefined;
-  const piv = unprot && typeof unprot.partialIV_hex === "string" ? fromHex(unprot.partialIV_hex) : undefined;
+  let piv: Uint8Array | undefined;
+  for (const bucket of [layer.protected, layer.unprotected] as (Json | undefined)[]) {
+    if (bucket && typeof bucket.partialIV_hex === "string") piv = fromHex(bucket.partialIV_hex);
+  }
   if (!iv || !piv) return undefined;
   return combinePartialIv(iv, piv);
 }
