@@ -3,6 +3,7 @@ export * from "./algorithms.js";
 export { aesCbcDecrypt, aesCbcEncrypt, aesCtr, chacha20Poly1305Decrypt, chacha20Poly1305Encrypt } from "./ciphers.js";
 export { isRsaPrivateKey, type OaepHash, type RsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from "./ciphers-rsa.js";
 export * from "./countersign.js";
+export * from "./cwt.js";
 export { decompressEcPoint, isOnCurve } from "./ec-point.js";
 export {
   COSE_ENCRYPT_TAG,
