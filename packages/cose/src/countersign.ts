@@ -1,5 +1,5 @@
 import { type CborValue, type CryptoProvider, type KeyHandle, RotkitError } from "@rotkit/core";
-import { type CoseAlgInfo, coseAlgorithmOfKind } from "./algorithms.js";
+import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithmOfKind } from "./algorithms.js";
 import { type CoseHeaders, decodeHeaders, type HeaderLabelValue } from "./headers.js";
 import { candidateKeys, keyFitsAlg, type SignerKeys } from "./key-select.js";
 import { externalAadOf, senderHeaders } from "./layer.js";
@@ -138,7 +138,8 @@ export async function verifyCountersignatures(
     if (!(sig instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${where}: must be a bstr`);
     if (!options.countersign0)
       throw new RotkitError("COSE_NO_KEY", `${where}: algorithm and key must be given out of band`);
-    const info = coseAlgorithmOfKind(options.countersign0.alg, ["signature"], where);
+    const a = options.countersign0.alg;
+    const info = coseAlgorithmOfKind(typeof a === "string" ? coseAlgIdOf(a) : a, ["signature"], where);
     checkAllowed(info, options.allowedAlgs, where);
     const context = label === 9 ? "CounterSignature0" : "CounterSignature0V2";
     // RFC 8152 §4.5 / RFC 9338 §3.2: the abbreviated form has no headers, so sign_protected is the empty bstr.
