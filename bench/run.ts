@@ -1,3 +1,5 @@
+export {};
+
 // `npm run bench -- <name> [--json]`: each benchmark prints a readable table and, with --json, ends with one line
 // `{"bench": name, "metrics": {...}}`.
 
