@@ -1,11 +1,12 @@
 import { defineConfig } from "tsup";
+import { dtsCompilerOptions, packageConfig } from "../../tsup.shared.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/bin.ts"],
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  dts: { entry: "src/index.ts" },
-  sourcemap: true,
-  clean: true,
-});
+export default defineConfig(
+  packageConfig({
+    entry: ["src/index.ts", "src/bin.ts"],
+    target: "node20",
+    platform: "node",
+    dts: { entry: "src/index.ts", compilerOptions: dtsCompilerOptions },
+    treeshake: false,
+  }),
+);

@@ -1,11 +1,4 @@
 import { defineConfig } from "tsup";
+import { packageConfig } from "../../tsup.shared.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  target: "es2020",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-});
+export default defineConfig(packageConfig());
