@@ -14,6 +14,11 @@ import {
 /**
  * Decodes a whole COSE item. CBOR_DUPLICATE_KEY becomes COSE_DUPLICATE_HEADER (every map in a COSE structure
  * is a header bucket or a key inside one); any other codec failure becomes COSE_MALFORMED with the cause.
+ *
+ * @example
+ * ```ts
+ * const v = decodeCose(bytes, "COSE_Sign1"); // COSE_* errors only
+ * ```
  */
 export function decodeCose(bytes: Uint8Array, where: string, options?: CborDecodeOptions): CborValue {
   try {
@@ -23,7 +28,14 @@ export function decodeCose(bytes: Uint8Array, where: string, options?: CborDecod
   }
 }
 
-/** Maps a codec error to the COSE error space (RotkitErrors with a COSE_* code pass through). */
+/**
+ * Maps a codec error to the COSE error space (RotkitErrors with a COSE_* code pass through).
+ *
+ * @example
+ * ```ts
+ * try { decodeCbor(b); } catch (e) { throw coseCodecError(e, "COSE_Key"); }
+ * ```
+ */
 export function coseCodecError(e: unknown, where: string): RotkitError {
   if (isRotkitError(e) && (e.code.startsWith("COSE_") || e.code.startsWith("CWT_"))) return e;
   if (isRotkitError(e, "CBOR_DUPLICATE_KEY")) {
@@ -33,7 +45,14 @@ export function coseCodecError(e: unknown, where: string): RotkitError {
   return new RotkitError("COSE_MALFORMED", `${where}: not well-formed CBOR: ${msg}`, { cause: e });
 }
 
-/** Deterministic encoding (RFC 8949 §4.2) of a value this package built itself. */
+/**
+ * Deterministic encoding (RFC 8949 §4.2) of a value this package built itself.
+ *
+ * @example
+ * ```ts
+ * const tbs = encodeCose(["Signature1", protectedBytes, aad, payload]);
+ * ```
+ */
 export function encodeCose(value: CborValue): Uint8Array {
   return encodeCbor(value);
 }

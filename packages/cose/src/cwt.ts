@@ -124,7 +124,14 @@ export function decodeCwtClaims(payload: Uint8Array | CborValue): CwtClaims {
   return out;
 }
 
-/** The time checks of RFC 8392 §3.1.4-3.1.6 against the injected clock. */
+/**
+ * The time checks of RFC 8392 §3.1.4-3.1.6 against the injected clock.
+ *
+ * @example
+ * ```ts
+ * checkCwtTimes(decodeCwtClaims(payload), fixedClock(1444000000), 60);
+ * ```
+ */
 export function checkCwtTimes(claims: CwtClaims, clock: Clock, leewaySeconds = 0, requireExpiration = false): void {
   if (!(leewaySeconds >= 0)) throw new RotkitError("INVALID_ARGUMENT", "leewaySeconds must be >= 0");
   const now = clock.now();
@@ -213,7 +220,14 @@ export interface CwtClaimsInput {
   extra?: CborMap;
 }
 
-/** Encodes a claims map deterministically, after the same type checks a verifier applies. */
+/**
+ * Encodes a claims map deterministically, after the same type checks a verifier applies.
+ *
+ * @example
+ * ```ts
+ * const payload = encodeCwtClaims({ iss: "coap://as.example.com", exp: 1444064944 });
+ * ```
+ */
 export function encodeCwtClaims(claims: CwtClaimsInput): Uint8Array {
   const m: CborMap = new Map();
   for (const [name, key] of Object.entries(CwtClaim)) {

@@ -38,7 +38,14 @@ function curve(crv: EcCurve): CurveParams {
   return params[crv];
 }
 
-/** Coordinate (and private scalar) length in bytes of a NIST curve: 32, 48 or 66. */
+/**
+ * Coordinate (and private scalar) length in bytes of a NIST curve: 32, 48 or 66.
+ *
+ * @example
+ * ```ts
+ * ecCoordinateLength("P-521"); // 66
+ * ```
+ */
 export function ecCoordinateLength(crv: EcCurve): number {
   return curve(crv).size;
 }

@@ -66,12 +66,26 @@ export interface HeaderCheckOptions {
  */
 export const UNDERSTOOD_HEADERS: readonly number[] = [1, 2, 3, 4, 5, 6, 10];
 
-/** Looks a parameter up in the protected bucket first, then the unprotected one (they may not overlap: see checkHeaders). */
+/**
+ * Looks a parameter up in the protected bucket first, then the unprotected one (they may not overlap: see checkHeaders).
+ *
+ * @example
+ * ```ts
+ * headerParam(headers, HeaderLabel.kid); // protected first, then unprotected
+ * ```
+ */
 export function headerParam(h: CoseHeaders, label: number): CborValue | undefined {
   return h.protected.map.has(label) ? h.protected.map.get(label) : h.unprotected.get(label);
 }
 
-/** Throws COSE_BAD_HEADER with a uniform message. */
+/**
+ * Throws COSE_BAD_HEADER with a uniform message.
+ *
+ * @example
+ * ```ts
+ * if (!isBytes(kid)) badHeader("kid must be a bstr", "COSE_Sign1");
+ * ```
+ */
 export function badHeader(message: string, where: string): never {
   throw new RotkitError("COSE_BAD_HEADER", `${where}: ${message}`);
 }

@@ -26,7 +26,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** The keys to try for one signer (see {@link SignerKeys}). */
+/**
+ * The keys to try for one signer (see {@link SignerKeys}).
+ *
+ * @example
+ * ```ts
+ * const keys = await candidateKeys([keyA, keyB], signerHeaders, 0, "COSE_Sign.signatures[0]");
+ * ```
+ */
 export async function candidateKeys(
   keys: SignerKeys,
   h: CoseHeaders,
@@ -56,7 +63,14 @@ export async function candidateKeys(
   return out;
 }
 
-/** For trial verification with a key list: skip keys whose type cannot serve this algorithm. */
+/**
+ * For trial verification with a key list: skip keys whose type cannot serve this algorithm.
+ *
+ * @example
+ * ```ts
+ * keyFitsAlg(edKey, coseAlgorithm(-7), "COSE_Sign"); // false: ES256 needs an EC2 key
+ * ```
+ */
 export function keyFitsAlg(k: VerifyKey, info: CoseAlgInfo, where: string): boolean {
   try {
     const pk = toPublicKey(k, where).publicKey;

@@ -45,6 +45,11 @@ export interface CoseContent {
 /**
  * The payload a signature / MAC covers: the attached bstr, or the detached one the caller passed. Both present,
  * or neither, is refused.
+ *
+ * @example
+ * ```ts
+ * const payload = layerPayload(items[2], options.detachedPayload, "COSE_Sign1");
+ * ```
  */
 export function layerPayload(item: CborValue, detached: Uint8Array | undefined, where: string): Uint8Array {
   if (item === null) {
@@ -69,6 +74,11 @@ export function layerPayload(item: CborValue, detached: Uint8Array | undefined, 
  * The buckets a sender writes for one layer: copies of the caller's maps with `alg` added to the protected
  * bucket when absent from both; an `alg` the caller set must equal the key's (COSE_ALG_MISMATCH). The result
  * passes the same checks a receiver applies.
+ *
+ * @example
+ * ```ts
+ * const h = senderHeaders(coseAlgorithm(-7), new Map(), new Map([[4, kid]]), "COSE_Sign1"); // alg -7 protected
+ * ```
  */
 export function senderHeaders(
   info: CoseAlgInfo | undefined,
@@ -96,7 +106,14 @@ export function senderHeaders(
   return h;
 }
 
-/** External AAD argument check: bytes or absent. */
+/**
+ * External AAD argument check: bytes or absent.
+ *
+ * @example
+ * ```ts
+ * externalAadOf(undefined, "COSE_Mac0").length; // 0
+ * ```
+ */
 export function externalAadOf(v: Uint8Array | undefined, where: string): Uint8Array {
   if (v === undefined) return new Uint8Array(0);
   if (!(v instanceof Uint8Array)) throw new RotkitError("INVALID_ARGUMENT", `${where}: externalAad must be bytes`);

@@ -39,6 +39,11 @@ export function macAlgorithm(
  * 128 or 256 bits (§3.2); HMAC keys are at least as long as the hash output the algorithm is named after (§3.1
  * names the key size with the hash: 256/384/512 bits). COSE_BAD_KEY otherwise; a COSE_Key restricted to another
  * algorithm is COSE_ALG_MISMATCH.
+ *
+ * @example
+ * ```ts
+ * macKeyBytes(secret32, coseAlgorithm(5), "COSE_Mac0"); // the bytes, after the length check
+ * ```
  */
 export function macKeyBytes(key: MacKey, info: CoseAlgInfo, where: string): Uint8Array {
   let k: Uint8Array;

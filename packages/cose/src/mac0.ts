@@ -36,7 +36,14 @@ export interface UnverifiedMac0 {
   tag: Uint8Array;
 }
 
-/** The MAC algorithm a sender uses: explicit option, then the key's alg, then an alg the caller put in the headers. */
+/**
+ * The MAC algorithm a sender uses: explicit option, then the key's alg, then an alg the caller put in the headers.
+ *
+ * @example
+ * ```ts
+ * senderMacAlgorithm("HS256", key, { payload }, "COSE_Mac0").id; // 5
+ * ```
+ */
 export function senderMacAlgorithm(
   alg: number | string | undefined,
   key: MacKey,

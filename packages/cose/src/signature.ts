@@ -55,7 +55,14 @@ export function signatureAlgorithm(
   return info;
 }
 
-/** COSE_ALG_MISMATCH when an allow list is given and `info` is not on it. */
+/**
+ * COSE_ALG_MISMATCH when an allow list is given and `info` is not on it.
+ *
+ * @example
+ * ```ts
+ * checkAllowed(coseAlgorithm(-7), ["ES256", "EdDSA"], "COSE_Sign1"); // ok
+ * ```
+ */
 export function checkAllowed(info: CoseAlgInfo, allowed: AlgPolicy | undefined, where: string): void {
   if (allowed === undefined) return;
   if (!allowed.some((a) => a === info.id || a === info.name)) {
@@ -67,6 +74,11 @@ export function checkAllowed(info: CoseAlgInfo, allowed: AlgPolicy | undefined, 
  * RFC 9053 §2.1 / §2.2, RFC 8230 §2, RFC 9864: the key type (and, for the fully-specified algorithms, the curve)
  * the algorithm needs. COSE_ALG_MISMATCH otherwise: an ECDSA algorithm with an OKP key is an attack, not a
  * key format problem.
+ *
+ * @example
+ * ```ts
+ * checkKeyForAlg(coseAlgorithm(-9), p384Key, "COSE_Sign1"); // throws COSE_ALG_MISMATCH (ESP256 needs P-256)
+ * ```
  */
 export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string): void {
   const s = info.signature;
@@ -118,6 +130,11 @@ function modulusLength(n: Uint8Array): number {
 /**
  * The exact signature length the algorithm and key imply: ECDSA raw r‖s is twice the coordinate length
  * (RFC 9053 §2.1: "the signature ... MUST be rejected" otherwise), Ed25519 64, Ed448 114, RSA the modulus length.
+ *
+ * @example
+ * ```ts
+ * expectedSignatureLength({ kty: "EC", crv: "P-256", x, y }); // 64
+ * ```
  */
 export function expectedSignatureLength(pk: PublicKey): number {
   switch (pk.kty) {
@@ -130,7 +147,14 @@ export function expectedSignatureLength(pk: PublicKey): number {
   }
 }
 
-/** Splits a verification key into the public key and the COSE_Key `alg` restriction, if any. */
+/**
+ * Splits a verification key into the public key and the COSE_Key `alg` restriction, if any.
+ *
+ * @example
+ * ```ts
+ * const { publicKey, alg } = toPublicKey(decodeCoseKey(bytes), "COSE_Sign1");
+ * ```
+ */
 export function toPublicKey(key: VerifyKey, where: string): { publicKey: PublicKey; alg?: number | string } {
   if (key === null || typeof key !== "object") throw new RotkitError("COSE_NO_KEY", `${where}: no verification key`);
   const k = key as { kty?: unknown; alg?: unknown };
@@ -145,7 +169,14 @@ export function toPublicKey(key: VerifyKey, where: string): { publicKey: PublicK
   return { publicKey };
 }
 
-/** RFC 9052 §7.1: a key whose `alg` names another algorithm must not be used with this one. */
+/**
+ * RFC 9052 §7.1: a key whose `alg` names another algorithm must not be used with this one.
+ *
+ * @example
+ * ```ts
+ * checkKeyAlgParam(-7, coseAlgorithm(-35), "COSE_Sign1"); // throws COSE_ALG_MISMATCH
+ * ```
+ */
 export function checkKeyAlgParam(keyAlg: number | string | undefined, info: CoseAlgInfo, where: string): void {
   if (keyAlg === undefined) return;
   if (keyAlg !== info.id && keyAlg !== info.name) {
@@ -153,7 +184,14 @@ export function checkKeyAlgParam(keyAlg: number | string | undefined, info: Cose
   }
 }
 
-/** Resolves the verifier's key for one layer: COSE_NO_KEY when there is none. */
+/**
+ * Resolves the verifier's key for one layer: COSE_NO_KEY when there is none.
+ *
+ * @example
+ * ```ts
+ * const key = await resolveKey((h) => keysByKid.get(toHex(h.unprotected.get(4) as Uint8Array)), headers, "COSE_Sign1");
+ * ```
+ */
 export async function resolveKey(
   key: VerifyKey | KeyResolver | undefined,
   headers: CoseHeaders,
@@ -212,7 +250,14 @@ export async function verifySignatureBytes(
   if (!ok) throw new RotkitError("COSE_BAD_SIGNATURE", `${where}: the ${info.name} signature does not verify`);
 }
 
-/** Provider failures in COSE terms. */
+/**
+ * Provider failures in COSE terms.
+ *
+ * @example
+ * ```ts
+ * try { await provider.verify(...); } catch (e) { throw providerError(e, "COSE_Sign1"); }
+ * ```
+ */
 export function providerError(e: unknown, where: string): RotkitError {
   if (isRotkitError(e, "CRYPTO_INVALID_KEY"))
     return new RotkitError("COSE_BAD_KEY", `${where}: unusable key`, { cause: e });
@@ -228,7 +273,14 @@ export function providerError(e: unknown, where: string): RotkitError {
   return new RotkitError("COSE_BAD_SIGNATURE", `${where}: signature verification failed`, { cause: e });
 }
 
-/** The COSE algorithm of a signing KeyHandle (its `alg` is a registry name). */
+/**
+ * The COSE algorithm of a signing KeyHandle (its `alg` is a registry name).
+ *
+ * @example
+ * ```ts
+ * handleAlgorithm(await generateSoftwareKey("EdDSA"), "COSE_Sign1").id; // -8
+ * ```
+ */
 export function handleAlgorithm(handle: KeyHandle, where: string): CoseAlgInfo {
   if (!handle || typeof handle.sign !== "function" || typeof handle.alg !== "string") {
     throw new RotkitError("INVALID_ARGUMENT", `${where}: a KeyHandle is required`);
@@ -241,6 +293,11 @@ export function handleAlgorithm(handle: KeyHandle, where: string): CoseAlgInfo {
 /**
  * Signs with a KeyHandle and checks the result has the length COSE requires (RFC 9053 §2.1: raw r‖s), so a
  * handle that returns DER or a truncated value is caught at the sender.
+ *
+ * @example
+ * ```ts
+ * const signature = await signWithHandle(key, toBeSigned, "COSE_Sign1");
+ * ```
  */
 export async function signWithHandle(handle: KeyHandle, toBeSigned: Uint8Array, where: string): Promise<Uint8Array> {
   const sig = await handle.sign(toBeSigned);

@@ -80,7 +80,7 @@ describe("COSE_Key", () => {
     const k = coseKeyToMap(coseKeyFromJwk(jwkP256));
     const bad1 = new Map(k);
     const y = (k.get(-3) as Uint8Array).slice();
-    y[0] ^= 1;
+    y[0] = (y[0] as number) ^ 1;
     bad1.set(-3, y);
     expect(code(() => decodeCoseKey(bad1))).toBe("COSE_BAD_KEY");
     const bad2 = new Map(k);

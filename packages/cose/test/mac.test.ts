@@ -46,7 +46,7 @@ describe("COSE_Mac0", () => {
         expect(r.payload).toEqual(payload);
         expect(r.alg.name.length).toBeGreaterThan(0);
         const other = key.slice();
-        other[0] ^= 1;
+        other[0] = (other[0] as number) ^ 1;
         expect(await code(() => verifyCoseMac0(msg, { key: other, provider }))).toBe("COSE_BAD_MAC");
         expect(await code(() => verifyCoseMac0(msg, { key: key.subarray(0, len - 1), provider }))).toBe("COSE_BAD_KEY");
       }
