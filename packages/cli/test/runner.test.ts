@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
 import { type CaseResult, formatSummary, main, summarize } from "@rotkit/cli";
+import { describe, expect, it } from "vitest";
 
 function capture() {
   let text = "";
