@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fixedClock, fromHex, isRotkitError, nobleProvider, utf8Encode, webCryptoProvider } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
-import { exampleKey } from "../../cli/src/conformance/suites/cose-wg-examples.js";
 import { createCwt, decodeCwtClaims, verifyCwt } from "../src/cwt.js";
-import { testKey } from "./helpers/keys.js";
+import { exampleKey, testKey } from "./helpers/keys.js";
 
 const dir = new URL("../../../test-vectors/cose-wg-examples/CWT/", import.meta.url).pathname;
 const load = (f: string) => JSON.parse(readFileSync(dir + f, "utf8"));

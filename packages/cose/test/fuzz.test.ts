@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { bytesEqual, fromHex, isRotkitError, nobleProvider, RotkitError } from "@rotkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { exampleKey } from "../../cli/src/conformance/suites/cose-wg-examples.js";
 import { singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
 import { decodeCoseKey } from "../src/key.js";
 import { verifyCoseMac } from "../src/mac.js";
 import { verifyCoseMac0 } from "../src/mac0.js";
 import { verifyCoseSign } from "../src/sign.js";
 import { verifyCoseSign1 } from "../src/sign1.js";
+import { exampleKey } from "./helpers/keys.js";
 
 // DESIGN.md "Tests": every mutation of a valid message ends in a RotkitError, or in a successful verify only when
 // the mutation hit something the signature / MAC does not cover (an unprotected header) — never a crash.

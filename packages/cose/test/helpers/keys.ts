@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign as nodeSign } from "node:crypto";
-import { fromBase64Url, type KeyHandle, type PublicKey, type SignatureAlg } from "@rotkit/core";
+import { fromBase64Url, fromHex, type KeyHandle, type PublicKey, type SignatureAlg, toBase64Url } from "@rotkit/core";
+import { type CoseKey, coseKeyFromJwk, type Jwk } from "@rotkit/cose";
 
 // Test-only signing keys on node:crypto (the device code never sees this): ECDSA in IEEE P1363 (raw r‖s), EdDSA,
 // RSASSA-PSS / PKCS#1 v1.5, so every algorithm the providers verify can be round-tripped.
@@ -75,4 +76,19 @@ export function testKey(alg: SignatureAlg, kid?: Uint8Array): KeyHandle {
 /** A KeyHandle from a private JWK (base64url members). */
 export function jwkKeyHandle(alg: SignatureAlg, jwk: Record<string, unknown>): KeyHandle {
   return nodeKeyHandle(alg, createPrivateKey({ key: jwk as never, format: "jwk" }));
+}
+
+/**
+ * A key as the cose-wg examples write it (JWK members, some as `<name>_hex`, kty "EC2" for "EC", dP/dQ for dp/dq)
+ * turned into a COSE_Key through the public JWK path.
+ */
+export function exampleKey(key: unknown): CoseKey {
+  const jwk: Jwk = { kty: "" };
+  for (const [name, value] of Object.entries(key as Record<string, unknown>)) {
+    if (typeof value !== "string") continue;
+    const hex = name.endsWith("_hex");
+    const member = (hex ? name.slice(0, -4) : name).replace(/^d([PQ])$/, (_, c: string) => `d${c.toLowerCase()}`);
+    jwk[member] = hex ? toBase64Url(fromHex(value)) : member === "kty" && value === "EC2" ? "EC" : value;
+  }
+  return coseKeyFromJwk(jwk);
 }

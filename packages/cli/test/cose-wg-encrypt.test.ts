@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type CryptoProvider, nobleProvider, webCryptoProvider } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
-import { runEncryptedCase } from "../../cli/src/conformance/suites/cose-wg-encrypt.js";
+import { runEncryptedCase } from "../src/conformance/suites/cose-wg-encrypt.js";
 
 // The cose-wg/Examples encrypted (COSE_Encrypt0) and enveloped (COSE_Encrypt) cases, copied into
 // test-vectors/cose-wg-examples/ (provenance in its README), run through the conformance glue with both providers.

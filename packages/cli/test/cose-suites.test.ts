@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { coseWgExamplesSuite } from "../../cli/src/conformance/suites/cose-wg-examples.js";
-import { goCoseSuite } from "../../cli/src/conformance/suites/go-cose.js";
-import type { CaseResult } from "../../cli/src/conformance/types.js";
+import { coseWgExamplesSuite } from "../src/conformance/suites/cose-wg-examples.js";
+import { goCoseSuite } from "../src/conformance/suites/go-cose.js";
+import type { CaseResult } from "../src/conformance/types.js";
 
 // The repo's copies of the upstream data (test-vectors/*/README.md) through the same suite modules the CLI runs.
 const root = new URL("../../../test-vectors/", import.meta.url).pathname;
