@@ -5,7 +5,7 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { generateSoftwareKey, nobleProvider, publicKeyToJwk, utf8Encode, webCryptoProvider } from "@rotkit/core";
 import { decodeCoseSign1Unverified, signCoseSign1, sigStructure1, verifyCoseSign1 } from "@rotkit/cose";
-import { compare, concurrently, fmtRate } from "./harness.js";
+import { compare, concurrently, fmtRate, pairedRatio, type Rate } from "./harness.js";
 
 const MESSAGES = 64;
 const IN_FLIGHT = 32;
@@ -52,10 +52,13 @@ export default async function run(json: boolean): Promise<Record<string, number>
     await rotkit(noble)(i);
   }
 
-  const concurrent = await compare([
-    { name: "rotkit-webcrypto", run: (n) => concurrently(n, IN_FLIGHT, rotkit(web)) },
-    { name: "native", run: (n) => concurrently(n, IN_FLIGHT, nativeAsync) },
-  ]);
+  const concurrent = await compare(
+    [
+      { name: "rotkit-webcrypto", run: (n) => concurrently(n, IN_FLIGHT, rotkit(web)) },
+      { name: "native", run: (n) => concurrently(n, IN_FLIGHT, nativeAsync) },
+    ],
+    { rounds: 15 },
+  );
   const sequential = await compare(
     [
       { name: "rotkit-webcrypto", run: (n) => concurrently(n, 1, rotkit(web)) },

@@ -13,7 +13,7 @@ export interface Contender {
   run(n: number): Promise<void>;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
@@ -72,4 +72,12 @@ export async function concurrently(n: number, width: number, op: (i: number) => 
 
 export function fmtRate(r: number): string {
   return r >= 1000 ? `${(r / 1000).toFixed(1)}k ops/s` : `${r.toFixed(0)} ops/s`;
+}
+
+/**
+ * The median over rounds of a/b, each round's two rates measured back to back: drift in machine speed (another
+ * process, frequency scaling) cancels out of a ratio taken within one round, not out of a ratio of medians.
+ */
+export function pairedRatio(a: Rate, b: Rate): number {
+  return median(a.rounds.map((x, i) => x / (b.rounds[i] as number)));
 }

@@ -114,8 +114,10 @@ export function senderHeaders(
  * externalAadOf(undefined, "COSE_Mac0").length; // 0
  * ```
  */
+const EMPTY = new Uint8Array(0);
+
 export function externalAadOf(v: Uint8Array | undefined, where: string): Uint8Array {
-  if (v === undefined) return new Uint8Array(0);
+  if (v === undefined) return EMPTY;
   if (!(v instanceof Uint8Array)) throw new RotkitError("INVALID_ARGUMENT", `${where}: externalAad must be bytes`);
   return v;
 }

@@ -109,7 +109,9 @@ async function verifyItems(items: CborValue[], options: VerifySign1Options): Pro
   const { headers, payload: item, signature } = parse(items, options.criticalHeaders);
   const info = signatureAlgorithm(headers, NAME, options);
   const payload = layerPayload(item, options.detachedPayload, NAME);
-  const key = await resolveKey(options.key, headers, NAME);
+  // A plain key needs no resolver round trip (one promise less on every server-side verification).
+  const key = typeof options.key === "function" ? await resolveKey(options.key, headers, NAME) : options.key;
+  if (key === undefined || key === null) throw new RotkitError("COSE_NO_KEY", `${NAME}: no key for this signer`);
   const tbs = sigStructure1(headers.protected.bytes, externalAadOf(options.externalAad, NAME), payload);
   await verifySignatureBytes(options.provider, info, key, tbs, signature, NAME);
   const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);

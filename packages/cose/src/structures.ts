@@ -13,10 +13,70 @@ export type SigContext =
   | "CounterSignatureV2"
   | "CounterSignature0V2";
 
+const EMPTY = new Uint8Array(0);
+
 function bytesArg(v: Uint8Array | undefined, what: string): Uint8Array {
-  if (v === undefined) return new Uint8Array(0);
+  if (v === undefined) return EMPTY;
   if (!(v instanceof Uint8Array)) throw new RotkitError("INVALID_ARGUMENT", `${what} must be a Uint8Array`);
   return v;
+}
+
+function headLength(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9;
+}
+
+// Preferred-length head (RFC 8949 §4.2.1) for a length that fits a JS number.
+function writeHead(out: Uint8Array, o: number, major: number, n: number): number {
+  const m = major << 5;
+  if (n < 24) {
+    out[o] = m | n;
+    return o + 1;
+  }
+  if (n < 0x100) {
+    out[o] = m | 24;
+    out[o + 1] = n;
+    return o + 2;
+  }
+  if (n < 0x10000) {
+    out[o] = m | 25;
+    out[o + 1] = n >>> 8;
+    out[o + 2] = n & 0xff;
+    return o + 3;
+  }
+  if (n < 0x100000000) {
+    out[o] = m | 26;
+    out[o + 1] = n >>> 24;
+    out[o + 2] = (n >>> 16) & 0xff;
+    out[o + 3] = (n >>> 8) & 0xff;
+    out[o + 4] = n & 0xff;
+    return o + 5;
+  }
+  out[o] = m | 27;
+  const hi = Math.floor(n / 0x100000000);
+  const lo = n >>> 0;
+  for (let i = 0; i < 4; i++) out[o + 1 + i] = (hi >>> (24 - 8 * i)) & 0xff;
+  for (let i = 0; i < 4; i++) out[o + 5 + i] = (lo >>> (24 - 8 * i)) & 0xff;
+  return o + 9;
+}
+
+/**
+ * `[context, *bstr]` encoded straight into one buffer: the shape of every Sig_structure and MAC_structure. This is
+ * on every verify's hot path, so it skips the general encoder; the bytes are the same deterministic encoding
+ * (RFC 9052 §9). `context` is one of the ASCII context strings above.
+ */
+function byteStructure(context: string, parts: Uint8Array[]): Uint8Array {
+  let size = headLength(parts.length + 1) + headLength(context.length) + context.length;
+  for (const p of parts) size += headLength(p.length) + p.length;
+  const out = new Uint8Array(size);
+  let o = writeHead(out, 0, 4, parts.length + 1);
+  o = writeHead(out, o, 3, context.length);
+  for (let i = 0; i < context.length; i++) out[o++] = context.charCodeAt(i);
+  for (const p of parts) {
+    o = writeHead(out, o, 2, p.length);
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /**
@@ -32,7 +92,11 @@ export function sigStructure1(
   externalAad: Uint8Array | undefined,
   payload: Uint8Array,
 ): Uint8Array {
-  return encodeCose(["Signature1", bodyProtected, bytesArg(externalAad, "external_aad"), bytesArg(payload, "payload")]);
+  return byteStructure("Signature1", [
+    bytesArg(bodyProtected, "body_protected"),
+    bytesArg(externalAad, "external_aad"),
+    bytesArg(payload, "payload"),
+  ]);
 }
 
 /**
@@ -50,10 +114,9 @@ export function sigStructure(
   externalAad: Uint8Array | undefined,
   payload: Uint8Array,
 ): Uint8Array {
-  return encodeCose([
-    "Signature",
-    bodyProtected,
-    signProtected,
+  return byteStructure("Signature", [
+    bytesArg(bodyProtected, "body_protected"),
+    bytesArg(signProtected, "sign_protected"),
     bytesArg(externalAad, "external_aad"),
     bytesArg(payload, "payload"),
   ]);
@@ -77,15 +140,14 @@ export function countersignStructure(
   payload: Uint8Array,
   otherFields?: Uint8Array[],
 ): Uint8Array {
-  const items = [
-    context,
-    bodyProtected,
-    signProtected,
+  const parts = [
+    bytesArg(bodyProtected, "body_protected"),
+    bytesArg(signProtected, "sign_protected"),
     bytesArg(externalAad, "external_aad"),
     bytesArg(payload, "payload"),
   ];
-  if (otherFields && otherFields.length > 0) return encodeCose([...items, otherFields]);
-  return encodeCose(items);
+  if (otherFields && otherFields.length > 0) return encodeCose([context, ...parts, otherFields]);
+  return byteStructure(context, parts);
 }
 
 /**
@@ -102,5 +164,9 @@ export function macStructure(
   externalAad: Uint8Array | undefined,
   payload: Uint8Array,
 ): Uint8Array {
-  return encodeCose([context, bodyProtected, bytesArg(externalAad, "external_aad"), bytesArg(payload, "payload")]);
+  return byteStructure(context, [
+    bytesArg(bodyProtected, "body_protected"),
+    bytesArg(externalAad, "external_aad"),
+    bytesArg(payload, "payload"),
+  ]);
 }

@@ -165,3 +165,22 @@ describe("COSE_Sign1 negatives", () => {
     }
   });
 });
+
+describe("to-be-signed structures", () => {
+  // The direct writer must give exactly what the general deterministic encoder gives, at every head size.
+  it("match the general encoder for every length class", async () => {
+    const { encodeCbor } = await import("@rotkit/core");
+    const { sigStructure1, sigStructure, macStructure, countersignStructure } = await import("@rotkit/cose");
+    for (const n of [0, 1, 23, 24, 255, 256, 65535, 65536, 70000]) {
+      const payload = new Uint8Array(n).map((_, i) => i & 0xff);
+      const p = Uint8Array.of(0xa1, 0x01, 0x26);
+      const aad = new Uint8Array(n % 30);
+      expect(sigStructure1(p, aad, payload)).toEqual(encodeCbor(["Signature1", p, aad, payload]));
+      expect(sigStructure(p, p, aad, payload)).toEqual(encodeCbor(["Signature", p, p, aad, payload]));
+      expect(macStructure("MAC0", p, aad, payload)).toEqual(encodeCbor(["MAC0", p, aad, payload]));
+      expect(countersignStructure("CounterSignature0", p, new Uint8Array(0), aad, payload)).toEqual(
+        encodeCbor(["CounterSignature0", p, new Uint8Array(0), aad, payload]),
+      );
+    }
+  });
+});

@@ -98,6 +98,9 @@ function stripZeros(b: Uint8Array): Uint8Array {
   return b.subarray(i);
 }
 
+// A host that rejects on a malformed signature: still just an invalid signature.
+const invalidSignature = (): boolean => false;
+
 /** Marks a key/curve the host WebCrypto does not implement: the operation goes to the portable provider. */
 const UNSUPPORTED: unique symbol = Symbol("rotkit.webcrypto.unsupported");
 type Unsupported = typeof UNSUPPORTED;
@@ -173,11 +176,12 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
     return ck;
   }
 
-  async function nativeVerify(params: WebAlgorithm, ck: WebCryptoKey, sig: Uint8Array, data: Uint8Array) {
+  // Not async, and no try/await: on a server this sits on every verification, and each extra promise layer shows.
+  function nativeVerify(params: WebAlgorithm, ck: WebCryptoKey, sig: Uint8Array, data: Uint8Array): Promise<boolean> {
     try {
-      return await s.verify(params, ck, sig, data);
+      return s.verify(params, ck, sig, data).catch(invalidSignature);
     } catch {
-      return false; // a host that throws on a malformed signature: still just an invalid signature
+      return Promise.resolve(false);
     }
   }
 
