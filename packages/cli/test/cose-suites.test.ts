@@ -21,7 +21,7 @@ describe("conformance suites on the pinned vectors", () => {
     expect(failed.map((f) => `${f.id} ${f.code} ${f.reason}`)).toEqual([]);
     expect(falseAccepts).toEqual([]);
     expect(skipped.length / results.length).toBeLessThanOrEqual(0.05);
-    for (const s of skipped) expect(s.reason).toBeTruthy();
+    for (const s of skipped) expect(s.reason ?? "").toMatch(/\S/);
     // every negative was rejected with a RotkitError code
     for (const r of results.filter((x) => x.expected === "invalid" && x.got === "invalid"))
       expect(r.code).toMatch(/^[A-Z_]+$/);

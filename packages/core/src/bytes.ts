@@ -1,6 +1,6 @@
 import { RotkitError } from "./errors.js";
 
-// Portable byte helpers: no Buffer, no TextEncoder/TextDecoder, no atob/btoa (QuickJS and XS lack some of them).
+// Portable byte helpers: no Buffer, no WHATWG text codecs, no atob/btoa (QuickJS and XS lack some of them).
 
 const HEX = "0123456789abcdef";
 
@@ -112,7 +112,7 @@ export function fromBase64Url(text: string): Uint8Array {
   return decode64(text, REV_B64URL, "base64url");
 }
 
-/** UTF-8 bytes of `text`. Lone surrogates are encoded as U+FFFD, as TextEncoder does. */
+/** UTF-8 bytes of `text`. Lone surrogates are encoded as U+FFFD, as the WHATWG encoder does. */
 export function utf8Encode(text: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
