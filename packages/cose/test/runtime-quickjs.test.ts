@@ -9,8 +9,8 @@ import { getQuickJS } from "quickjs-emscripten";
 import { describe, expect, it } from "vitest";
 
 const scenario = `
-import { decodeCbor, fromHex, isRotkitError, nobleProvider, softwareKeyHandle, utf8Decode, utf8Encode } from "@rotkit/core";
-import { signCoseSign1, verifyCoseSign1 } from "@rotkit/cose";
+import { decodeCbor, fixedClock, fromHex, isRotkitError, nobleProvider, softwareKeyHandle, utf8Decode, utf8Encode } from "@rotkit/core";
+import { createCwt, decryptCoseEncrypt0, encryptCoseEncrypt0, signCoseSign1, verifyCoseSign1, verifyCwt } from "@rotkit/cose";
 
 async function run() {
   const out = {};
@@ -28,6 +28,14 @@ async function run() {
   const deep = new Uint8Array(100000).fill(0x81);
   try { decodeCbor(deep); out.deep = "decoded"; }
   catch (e) { out.deep = isRotkitError(e) ? e.code : "crash: " + e; }
+  const token = await createCwt({ iss: "device", iat: 1700000000, exp: 1700000300, extra: new Map([[10, fromHex("0102030405060708")]]) }, key);
+  const cwt = await verifyCwt(token, { key: key.publicKey, provider, clock: fixedClock(1700000100) });
+  out.cwtIss = cwt.claims.iss;
+  try { await verifyCwt(token, { key: key.publicKey, provider, clock: fixedClock(1800000000) }); out.cwtLate = "accepted"; }
+  catch (e) { out.cwtLate = isRotkitError(e) ? e.code : "crash: " + e; }
+  const cek = fromHex("000102030405060708090a0b0c0d0e0f");
+  const enc = await encryptCoseEncrypt0({ plaintext: utf8Encode("firmware key") }, { key: cek, alg: 1, provider });
+  out.decrypted = utf8Decode((await decryptCoseEncrypt0(enc.bytes, { key: cek, provider })).plaintext);
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
@@ -51,7 +59,7 @@ async function bundle(): Promise<string> {
 }
 
 describe("device-side packages on QuickJS", () => {
-  it("sign, verify, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
+  it("sign, verify, CWT, Encrypt0, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
     const code = await bundle();
     expect(code).not.toMatch(/require\(["']node:|\bBuffer\.from\b|new TextEncoder/);
     const QuickJS = await getQuickJS();
@@ -93,6 +101,9 @@ describe("device-side packages on QuickJS", () => {
         tampered: "COSE_BAD_SIGNATURE",
         huge: "CBOR_TRUNCATED",
         deep: "CBOR_LIMIT",
+        cwtIss: "device",
+        cwtLate: "CWT_EXPIRED",
+        decrypted: "firmware key",
         noTextEncoder: true,
       });
     } finally {
