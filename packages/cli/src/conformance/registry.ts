@@ -18,6 +18,9 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
   },
 };
 
+// DESIGN.md's short names for the same suites.
+const aliases: Record<string, string> = { "cose-wg": "cose-wg-examples" };
+
 /** Names and one-line descriptions of every suite this build knows. */
 export function listSuites(): { name: string; description: string }[] {
   return Object.entries(suites).map(([name, s]) => ({ name, description: s.description }));
@@ -25,7 +28,8 @@ export function listSuites(): { name: string; description: string }[] {
 
 /** Loads a suite by name; `CONFORMANCE_BAD_SUITE` for a name this build does not know. */
 export async function loadSuite(name: string): Promise<Suite> {
-  const entry = Object.hasOwn(suites, name) ? suites[name] : undefined;
+  const canonical = Object.hasOwn(aliases, name) ? (aliases[name] as string) : name;
+  const entry = Object.hasOwn(suites, canonical) ? suites[canonical] : undefined;
   if (!entry) {
     throw new RotkitError("CONFORMANCE_BAD_SUITE", `unknown suite "${name}"; known: ${Object.keys(suites).join(", ")}`);
   }
