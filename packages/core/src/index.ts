@@ -17,7 +17,7 @@ export {
   aesKeyUnwrap,
   aesKeyWrap,
 } from "./crypto/aes.js";
-export { hashLength, type SignatureScheme, signatureScheme } from "./crypto/algs.js";
+export { ecCoordinateLength, hashLength, type SignatureScheme, signatureScheme } from "./crypto/algs.js";
 export { decodeEcPoint, encodeEcPoint } from "./crypto/ec.js";
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./crypto/ecdsa-der.js";
 export {

@@ -4,7 +4,6 @@ export { aesCbcDecrypt, aesCbcEncrypt, aesCtr, chacha20Poly1305Decrypt, chacha20
 export { isRsaPrivateKey, type OaepHash, type RsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from "./ciphers-rsa.js";
 export * from "./countersign.js";
 export * from "./cwt.js";
-export { decompressEcPoint, isOnCurve } from "./ec-point.js";
 export {
   COSE_ENCRYPT_TAG,
   type DecryptOptions,

@@ -3,6 +3,7 @@ import {
   type CborMap,
   type CborValue,
   type EcCurve,
+  ecCoordinateLength,
   fromBase64Url,
   isBytes,
   type OkpCurve,
@@ -13,7 +14,7 @@ import {
   utf8Encode,
 } from "@rotkit/core";
 import { decodeCose, encodeCose } from "./cbor.js";
-import { decompressEcPoint, ecCoordinateLength, isOnCurve } from "./ec-point.js";
+import { decompressEcPoint, isOnCurve } from "./ec-point.js";
 
 // COSE_Key (RFC 9052 §7) with the key type parameters of RFC 9053 §7 (OKP, EC2, Symmetric) and RFC 8230 §4 (RSA),
 // plus conversions to JWK (RFC 7517/7518/8037), to core's PublicKey and to SPKI DER.

@@ -1,6 +1,12 @@
-import { type CryptoProvider, isRotkitError, type KeyHandle, type PublicKey, RotkitError } from "@rotkit/core";
+import {
+  type CryptoProvider,
+  ecCoordinateLength,
+  isRotkitError,
+  type KeyHandle,
+  type PublicKey,
+  RotkitError,
+} from "@rotkit/core";
 import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithm, coseAlgorithmOfKind } from "./algorithms.js";
-import { ecCoordinateLength } from "./ec-point.js";
 import { type CoseHeaders, HeaderLabel } from "./headers.js";
 import { type CoseKey, publicKeyFromCoseKey } from "./key.js";
 
