@@ -18,6 +18,7 @@ export {
   aesKeyWrap,
 } from "./crypto/aes.js";
 export { ecCoordinateLength, hashLength, type SignatureScheme, signatureScheme } from "./crypto/algs.js";
+export { bigIntToBytes, bytesToBigInt, modPow } from "./crypto/bigint.js";
 export { decodeEcPoint, encodeEcPoint } from "./crypto/ec.js";
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./crypto/ecdsa-der.js";
 export {

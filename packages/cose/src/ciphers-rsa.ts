@@ -1,6 +1,6 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { RotkitError } from "@rotkit/core";
+import { bigIntToBytes, bytesToBigInt, modPow, RotkitError } from "@rotkit/core";
 
 // RSAES-OAEP (RFC 8017 §7.1) for the COSE key transport algorithms of RFC 8230 §3 (-40 SHA-1, -41 SHA-256,
 // -42 SHA-512). The CryptoProvider contract has no RSA private-key operation, so this is BigInt arithmetic
@@ -39,35 +39,6 @@ function hashOf(h: OaepHash): (data: Uint8Array) => Uint8Array {
 
 function hashLen(h: OaepHash): number {
   return h === "SHA-1" ? 20 : h === "SHA-256" ? 32 : 64;
-}
-
-function os2ip(b: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = 0; i < b.length; i++) n = (n << 8n) | BigInt(b[i] as number);
-  return n;
-}
-
-function i2osp(n: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let v = n;
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  if (v !== 0n) throw new RotkitError("CRYPTO_INVALID_LENGTH", "RSA: integer too large");
-  return out;
-}
-
-function modPow(base: bigint, exp: bigint, m: bigint): bigint {
-  let r = 1n;
-  let b = base % m;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r;
 }
 
 function modInverse(a: bigint, m: bigint): bigint | undefined {
@@ -140,8 +111,8 @@ export function rsaOaepEncrypt(
   const em = new Uint8Array(k);
   for (let i = 0; i < hLen; i++) em[1 + i] = (seed[i] as number) ^ (seedMask[i] as number);
   em.set(db, 1 + hLen);
-  const n = os2ip(key.n);
-  return i2osp(modPow(os2ip(em), os2ip(key.e), n), k);
+  const n = bytesToBigInt(key.n);
+  return bigIntToBytes(modPow(bytesToBigInt(em), bytesToBigInt(key.e), n), k);
 }
 
 /**
@@ -167,15 +138,15 @@ export function rsaOaepDecrypt(
   const hLen = hashLen(hashName);
   const fail = (why: string) => new RotkitError("CRYPTO_DECRYPT_FAILED", `RSA-OAEP: decryption error (${why})`);
   if (ciphertext.length !== k || k < 2 * hLen + 2) throw fail("length");
-  const n = os2ip(key.n);
-  const e = os2ip(key.e);
-  const c = os2ip(ciphertext);
+  const n = bytesToBigInt(key.n);
+  const e = bytesToBigInt(key.e);
+  const c = bytesToBigInt(ciphertext);
   if (c >= n) throw fail("range");
   // Blinding: m = (c·r^e)^d · r^-1 mod n.
   let r = 0n;
   let rInv: bigint | undefined;
   for (let tries = 0; tries < 8 && rInv === undefined; tries++) {
-    r = os2ip(random(k)) % n;
+    r = bytesToBigInt(random(k)) % n;
     if (r > 1n) rInv = modInverse(r, n);
   }
   if (rInv === undefined) throw new RotkitError("CRYPTO_NO_RANDOM", "RSA-OAEP: could not draw a blinding factor");
@@ -183,19 +154,19 @@ export function rsaOaepDecrypt(
   let mb: bigint;
   if (key.p && key.q && key.dp && key.dq && key.qi) {
     // CRT (RFC 8017 §5.1.2 case b).
-    const p = os2ip(key.p);
-    const q = os2ip(key.q);
-    const m1 = modPow(blinded, os2ip(key.dp), p);
-    const m2 = modPow(blinded, os2ip(key.dq), q);
+    const p = bytesToBigInt(key.p);
+    const q = bytesToBigInt(key.q);
+    const m1 = modPow(blinded, bytesToBigInt(key.dp), p);
+    const m2 = modPow(blinded, bytesToBigInt(key.dq), q);
     const h = (((m1 - m2) % p) + p) % p;
-    mb = m2 + ((os2ip(key.qi) * h) % p) * q;
+    mb = m2 + ((bytesToBigInt(key.qi) * h) % p) * q;
   } else {
-    mb = modPow(blinded, os2ip(key.d), n);
+    mb = modPow(blinded, bytesToBigInt(key.d), n);
   }
   // Fault check: a wrong CRT parameter must not leak a factor of n through the result.
   if (modPow(mb, e, n) !== blinded) throw fail("private key inconsistent");
   const m = (mb * rInv) % n;
-  const em = i2osp(m, k);
+  const em = bigIntToBytes(m, k);
   const maskedSeed = em.subarray(1, 1 + hLen);
   const maskedDb = em.subarray(1 + hLen);
   const seedMask = mgf1(hash, hLen, maskedDb, hLen);

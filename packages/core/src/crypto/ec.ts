@@ -1,6 +1,7 @@
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { RotkitError } from "../errors.js";
 import { ecCoordinateLength } from "./algs.js";
+import { bigIntToBytes } from "./bigint.js";
 import type { EcCurve, PublicKey } from "./types.js";
 
 // NIST curve points (SEC 1 §2.3.3 / §2.3.4) with on-curve validation, via @noble/curves.
@@ -38,17 +39,7 @@ export function decodeEcPoint(crv: EcCurve, bytes: Uint8Array): Extract<PublicKe
   } catch (e) {
     throw new RotkitError("CRYPTO_INVALID_KEY", `invalid ${crv} point`, { cause: e });
   }
-  return { kty: "EC", crv, x: bigToBytes(x, n), y: bigToBytes(y, n) };
-}
-
-function bigToBytes(v: bigint, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let t = v;
-  for (let i = n - 1; i >= 0; i--) {
-    out[i] = Number(t & 0xffn);
-    t >>= 8n;
-  }
-  return out;
+  return { kty: "EC", crv, x: bigIntToBytes(x, n), y: bigIntToBytes(y, n) };
 }
 
 /**

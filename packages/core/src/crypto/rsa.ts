@@ -1,6 +1,7 @@
-import { constantTimeEqual, fromHex, toHex } from "../bytes.js";
+import { constantTimeEqual } from "../bytes.js";
 import { RotkitError } from "../errors.js";
 import { hashLength } from "./algs.js";
+import { bigIntToBytes, bytesToBigInt, modPow } from "./bigint.js";
 import { nobleHash } from "./hash.js";
 import type { HashAlg, PublicKey } from "./types.js";
 
@@ -20,15 +21,6 @@ export interface RsaKey {
   bits: number;
   /** Byte length of n (k in RFC 8017). */
   k: number;
-}
-
-function toBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${toHex(bytes)}`);
-}
-
-/** I2OSP (RFC 8017 §4.1); the caller guarantees x < 256^len. */
-function i2osp(x: bigint, len: number): Uint8Array {
-  return fromHex(x.toString(16).padStart(2 * len, "0"));
 }
 
 function bitLength(x: bigint): number {
@@ -55,8 +47,8 @@ export function rsaPublicKey(key: PublicKey): RsaKey {
   if (key.n.length > RSA_MAX_BITS / 8 + 1 || key.e.length > 33) {
     throw new RotkitError("CRYPTO_INVALID_KEY", "RSA key too large");
   }
-  const n = toBigInt(key.n);
-  const e = toBigInt(key.e);
+  const n = bytesToBigInt(key.n);
+  const e = bytesToBigInt(key.e);
   const bits = bitLength(n);
   if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS) {
     throw new RotkitError(
@@ -71,25 +63,13 @@ export function rsaPublicKey(key: PublicKey): RsaKey {
   return { n, e, bits, k: Math.ceil(bits / 8) };
 }
 
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    e >>= 1n;
-    if (e > 0n) b = (b * b) % mod;
-  }
-  return result;
-}
-
 /**
  * RSAVP1 (RFC 8017 §5.2.2) plus the length check of §8.2.2 step 1 / §8.1.2 step 1: returns m = s^e mod n, or
  * undefined when the signature is not exactly k bytes or s >= n (an invalid signature, never an exception).
  */
 function rsavp1(key: RsaKey, sig: Uint8Array): bigint | undefined {
   if (sig.length !== key.k) return undefined;
-  const s = toBigInt(sig);
+  const s = bytesToBigInt(sig);
   if (s >= key.n) return undefined; // §5.2.2 step 1: "signature representative out of range"
   return modPow(s, key.e, key.n);
 }
@@ -117,7 +97,7 @@ function digestInfoPrefix(alg: HashAlg): Uint8Array {
 export function rsaPkcs1Verify(key: RsaKey, hash: HashAlg, data: Uint8Array, sig: Uint8Array): boolean {
   const m = rsavp1(key, sig);
   if (m === undefined) return false;
-  const em = i2osp(m, key.k); // m < n < 256^k
+  const em = bigIntToBytes(m, key.k); // m < n < 256^k
   const prefix = digestInfoPrefix(hash);
   const digest = nobleHash(hash)(data);
   const tLen = prefix.length + digest.length;
@@ -174,7 +154,7 @@ export function rsaPssVerify(
   const emBits = key.bits - 1;
   const emLen = Math.ceil(emBits / 8);
   if (bitLength(m) > emLen * 8) return false;
-  const em = i2osp(m, emLen);
+  const em = bigIntToBytes(m, emLen);
   const h = nobleHash(hash);
   const mHash = h(data); // §9.1.2 step 2
   if (emLen < hLen + saltLength + 2) return false; // step 3
