@@ -31,6 +31,7 @@ export {
   softwareKeyAgreementHandle,
   softwareKeyHandle,
 } from "./crypto/keys.js";
+export { mgf1 } from "./crypto/mgf1.js";
 export { nobleProvider } from "./crypto/noble.js";
 export { randomBytes } from "./crypto/random.js";
 export { RSA_MAX_BITS, RSA_MIN_BITS } from "./crypto/rsa.js";

@@ -1,6 +1,6 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { bigIntToBytes, bytesToBigInt, modPow, RotkitError } from "@rotkit/core";
+import { bigIntToBytes, bytesToBigInt, mgf1, modPow, RotkitError } from "@rotkit/core";
 
 // RSAES-OAEP (RFC 8017 §7.1) for the COSE key transport algorithms of RFC 8230 §3 (-40 SHA-1, -41 SHA-256,
 // -42 SHA-512). The CryptoProvider contract has no RSA private-key operation, so this is BigInt arithmetic
@@ -53,23 +53,6 @@ function modInverse(a: bigint, m: bigint): bigint | undefined {
   return ((s0 % m) + m) % m;
 }
 
-/** MGF1 (RFC 8017 §B.2.1). */
-function mgf1(hash: (d: Uint8Array) => Uint8Array, hLen: number, seed: Uint8Array, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  const buf = new Uint8Array(seed.length + 4);
-  buf.set(seed, 0);
-  for (let counter = 0, o = 0; o < length; counter++) {
-    buf[seed.length] = (counter >>> 24) & 0xff;
-    buf[seed.length + 1] = (counter >>> 16) & 0xff;
-    buf[seed.length + 2] = (counter >>> 8) & 0xff;
-    buf[seed.length + 3] = counter & 0xff;
-    const t = hash(buf);
-    out.set(t.subarray(0, Math.min(hLen, length - o)), o);
-    o += hLen;
-  }
-  return out;
-}
-
 function modulusLength(n: Uint8Array): number {
   let i = 0;
   while (i < n.length && n[i] === 0) i++;
@@ -105,9 +88,9 @@ export function rsaOaepEncrypt(
   db.set(message, db.length - message.length);
   const seed = random(hLen);
   if (seed.length !== hLen) throw new RotkitError("CRYPTO_INVALID_LENGTH", "RSA-OAEP: seed of the wrong length");
-  const dbMask = mgf1(hash, hLen, seed, db.length);
+  const dbMask = mgf1(hash, seed, db.length);
   for (let i = 0; i < db.length; i++) db[i] = (db[i] as number) ^ (dbMask[i] as number);
-  const seedMask = mgf1(hash, hLen, db, hLen);
+  const seedMask = mgf1(hash, db, hLen);
   const em = new Uint8Array(k);
   for (let i = 0; i < hLen; i++) em[1 + i] = (seed[i] as number) ^ (seedMask[i] as number);
   em.set(db, 1 + hLen);
@@ -169,10 +152,10 @@ export function rsaOaepDecrypt(
   const em = bigIntToBytes(m, k);
   const maskedSeed = em.subarray(1, 1 + hLen);
   const maskedDb = em.subarray(1 + hLen);
-  const seedMask = mgf1(hash, hLen, maskedDb, hLen);
+  const seedMask = mgf1(hash, maskedDb, hLen);
   const seed = new Uint8Array(hLen);
   for (let i = 0; i < hLen; i++) seed[i] = (maskedSeed[i] as number) ^ (seedMask[i] as number);
-  const dbMask = mgf1(hash, hLen, seed, maskedDb.length);
+  const dbMask = mgf1(hash, seed, maskedDb.length);
   const db = new Uint8Array(maskedDb.length);
   for (let i = 0; i < db.length; i++) db[i] = (maskedDb[i] as number) ^ (dbMask[i] as number);
   const lHash = hash(new Uint8Array(0));

@@ -3,6 +3,7 @@ import { RotkitError } from "../errors.js";
 import { hashLength } from "./algs.js";
 import { bigIntToBytes, bytesToBigInt, modPow } from "./bigint.js";
 import { nobleHash } from "./hash.js";
+import { mgf1 } from "./mgf1.js";
 import type { HashAlg, PublicKey } from "./types.js";
 
 // RSA public-key operations (RFC 8017) in plain BigInt, for hosts without WebCrypto. Only verification: it involves
@@ -111,23 +112,6 @@ export function rsaPkcs1Verify(key: RsaKey, hash: HashAlg, data: Uint8Array, sig
   return constantTimeEqual(em, expected);
 }
 
-/** MGF1 (RFC 8017 §B.2.1). */
-function mgf1(hash: HashAlg, seed: Uint8Array, maskLen: number): Uint8Array {
-  const h = nobleHash(hash);
-  const hLen = hashLength(hash);
-  const out = new Uint8Array(Math.ceil(maskLen / hLen) * hLen);
-  const input = new Uint8Array(seed.length + 4);
-  input.set(seed, 0);
-  for (let counter = 0, o = 0; o < maskLen; counter++, o += hLen) {
-    input[seed.length] = counter >>> 24;
-    input[seed.length + 1] = (counter >>> 16) & 0xff;
-    input[seed.length + 2] = (counter >>> 8) & 0xff;
-    input[seed.length + 3] = counter & 0xff;
-    out.set(h(input), o);
-  }
-  return out.subarray(0, maskLen);
-}
-
 /**
  * RSASSA-PSS verification (RFC 8017 §8.1.2 and EMSA-PSS-VERIFY §9.1.2) with MGF1 of the same hash and a fixed salt
  * length (default: the hash length, as RFC 8230 §2 fixes it for COSE). Returns false for any invalid signature.
@@ -165,7 +149,7 @@ export function rsaPssVerify(
   const zeroBits = 8 * emLen - emBits; // 0..7
   const topMask = (0xff << (8 - zeroBits)) & 0xff; // the leftmost zeroBits bits of an octet
   if (((maskedDB[0] as number) & topMask) !== 0) return false; // step 6
-  const db = mgf1(hash, hPrime, dbLen); // step 7
+  const db = mgf1(h, hPrime, dbLen); // step 7
   for (let i = 0; i < dbLen; i++) db[i] = (db[i] as number) ^ (maskedDB[i] as number); // step 8
   db[0] = (db[0] as number) & ~topMask & 0xff; // step 9
   // Step 10: the emLen - hLen - sLen - 2 leftmost octets are zero, the next one is 0x01.
