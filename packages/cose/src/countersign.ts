@@ -1,11 +1,10 @@
 import { type CborValue, type CryptoProvider, type KeyHandle, RotkitError } from "@rotkit/core";
+import { type AlgPolicy, checkAllowed } from "./alg-policy.js";
 import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithmOfKind } from "./algorithms.js";
 import { type CoseHeaders, decodeHeaders, type HeaderLabelValue } from "./headers.js";
 import { candidateKeys, keyFitsAlg, type SignerKeys } from "./key-select.js";
 import { externalAadOf, senderHeaders } from "./layer.js";
 import {
-  type AlgPolicy,
-  checkAllowed,
   handleAlgorithm,
   signatureAlgorithm,
   signWithHandle,

@@ -1,4 +1,5 @@
 import { type CborMap, type CborValue, type CryptoProvider, isBytes, RotkitError } from "@rotkit/core";
+import type { AlgPolicy } from "./alg-policy.js";
 import type { CoseAlgInfo } from "./algorithms.js";
 import {
   type CoseHeaders,
@@ -9,7 +10,6 @@ import {
   protectedHeader,
 } from "./headers.js";
 import type { CoseStructureOptions } from "./message.js";
-import type { AlgPolicy } from "./signature.js";
 
 // Pieces shared by every COSE layer this package signs or MACs: the common verify options, payload handling
 // (attached or detached, RFC 9052 §2) and the headers a sender writes.

@@ -1,8 +1,9 @@
 import { type CryptoProvider, constantTimeEqual, RotkitError } from "@rotkit/core";
-import { type CoseAlgInfo, coseAlgorithmOfKind } from "./algorithms.js";
-import { type CoseHeaders, HeaderLabel } from "./headers.js";
+import { type AlgPolicy, layerAlgorithm } from "./alg-policy.js";
+import type { CoseAlgInfo } from "./algorithms.js";
+import type { CoseHeaders } from "./headers.js";
 import type { CoseKey } from "./key.js";
-import { type AlgPolicy, checkAllowed, checkKeyAlgParam, providerError } from "./signature.js";
+import { checkKeyAlgParam, providerError } from "./signature.js";
 
 // MAC algorithms (RFC 9053 §3): HMAC with SHA-2 truncated to the tag length (§3.1) and AES-CBC-MAC (§3.2).
 
@@ -23,15 +24,7 @@ export function macAlgorithm(
   where: string,
   options: { allowedAlgs?: AlgPolicy; requireProtectedAlg?: boolean } = {},
 ): CoseAlgInfo {
-  const inProtected = h.protected.map.has(HeaderLabel.alg);
-  const alg = inProtected ? h.protected.map.get(HeaderLabel.alg) : h.unprotected.get(HeaderLabel.alg);
-  if (alg === undefined) throw new RotkitError("COSE_BAD_HEADER", `${where}: no alg (1) header`);
-  if (!inProtected && options.requireProtectedAlg) {
-    throw new RotkitError("COSE_BAD_HEADER", `${where}: alg (1) must be in the protected bucket`);
-  }
-  const info = coseAlgorithmOfKind(alg, ["mac"], `${where}: alg`);
-  checkAllowed(info, options.allowedAlgs, where);
-  return info;
+  return layerAlgorithm(h, "mac", where, options);
 }
 
 /**

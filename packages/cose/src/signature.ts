@@ -6,8 +6,9 @@ import {
   type PublicKey,
   RotkitError,
 } from "@rotkit/core";
-import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithm, coseAlgorithmOfKind } from "./algorithms.js";
-import { type CoseHeaders, HeaderLabel } from "./headers.js";
+import { type AlgPolicy, layerAlgorithm } from "./alg-policy.js";
+import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithm } from "./algorithms.js";
+import type { CoseHeaders } from "./headers.js";
 import { type CoseKey, publicKeyFromCoseKey } from "./key.js";
 
 // Signature algorithm selection, key/algorithm compatibility and the provider call (RFC 9053 §2, RFC 8230 §2,
@@ -23,9 +24,6 @@ export type VerifyKey = PublicKey | CoseKey;
  */
 export type KeyResolver = (headers: CoseHeaders) => VerifyKey | undefined | Promise<VerifyKey | undefined>;
 
-/** Signature algorithms, by COSE integer or registry name ("ES256", "EdDSA", ...). */
-export type AlgPolicy = readonly (number | string)[];
-
 /** RFC 8230 §6: RSA keys for COSE signatures must be at least 2048 bits. */
 const RSA_MIN_BYTES = 256;
 
@@ -35,10 +33,7 @@ function mismatch(where: string, message: string): never {
 
 /**
  * The signature algorithm of a layer: its `alg` header, a registered signature algorithm, in the caller's allow
- * list. RFC 9052 recommends a protected alg; the cose-wg examples (sign-pass-01) carry it unprotected with an
- * empty protected bucket, so an unprotected alg is accepted unless `requireProtectedAlg` is set. A label cannot
- * sit in both buckets (checked when the headers are decoded), so an unprotected alg never contradicts a
- * protected one.
+ * list; an unprotected alg is accepted unless `requireProtectedAlg` (see {@link layerAlgorithm}).
  *
  * @example
  * ```ts
@@ -50,30 +45,7 @@ export function signatureAlgorithm(
   where: string,
   options: { allowedAlgs?: AlgPolicy; requireProtectedAlg?: boolean } = {},
 ): CoseAlgInfo {
-  const inProtected = h.protected.map.has(HeaderLabel.alg);
-  const alg = inProtected ? h.protected.map.get(HeaderLabel.alg) : h.unprotected.get(HeaderLabel.alg);
-  if (alg === undefined) throw new RotkitError("COSE_BAD_HEADER", `${where}: no alg (1) header`);
-  if (!inProtected && options.requireProtectedAlg) {
-    throw new RotkitError("COSE_BAD_HEADER", `${where}: alg (1) must be in the protected bucket`);
-  }
-  const info = coseAlgorithmOfKind(alg, ["signature"], `${where}: alg`);
-  checkAllowed(info, options.allowedAlgs, where);
-  return info;
-}
-
-/**
- * COSE_ALG_MISMATCH when an allow list is given and `info` is not on it.
- *
- * @example
- * ```ts
- * checkAllowed(coseAlgorithm(-7), ["ES256", "EdDSA"], "COSE_Sign1"); // ok
- * ```
- */
-export function checkAllowed(info: CoseAlgInfo, allowed: AlgPolicy | undefined, where: string): void {
-  if (allowed === undefined) return;
-  if (!allowed.some((a) => a === info.id || a === info.name)) {
-    mismatch(where, `algorithm ${info.name} (${info.id}) is not allowed here`);
-  }
+  return layerAlgorithm(h, "signature", where, options);
 }
 
 /**
