@@ -30,6 +30,8 @@ import {
   withContentKey,
   wrapAlgId,
 } from "@rotkit/cose";
+import { CaseInputError, type Json, obj } from "./case-outcome.js";
+import { plaintextOf, textOrHex } from "./cose-wg-fields.js";
 
 // cose-wg/Examples (RFC 8152 / 9052 / 9053) `encrypted` (COSE_Encrypt0) and `enveloped` (COSE_Encrypt) cases.
 // A case is "valid" only when output.cbor decrypts with the keys in the JSON input to exactly input.plaintext,
@@ -38,29 +40,10 @@ import {
 
 export type EncryptedCaseResult = { got: "valid" | "invalid"; code?: string } | { skipped: string };
 
-type Json = Record<string, unknown>;
-
-class CaseInputError extends Error {}
-
-function obj(v: unknown, what: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new CaseInputError(`${what} is not an object`);
-  return v as Json;
-}
-
 /** A binary JWK-like member: `name` (base64url) or `name_hex`. */
 function bin(o: Json, name: string): Uint8Array | undefined {
   const b64 = o[name];
   if (typeof b64 === "string") return fromBase64Url(b64);
-  const hex = o[`${name}_hex`];
-  if (typeof hex === "string") return fromHex(hex);
-  return undefined;
-}
-
-/** A header/identity value as the examples write it: text (UTF-8) or `*_hex`. */
-function textOrHex(o: Json | undefined, name: string): Uint8Array | undefined {
-  if (!o) return undefined;
-  const t = o[name];
-  if (typeof t === "string") return utf8Encode(t);
   const hex = o[`${name}_hex`];
   if (typeof hex === "string") return fromHex(hex);
   return undefined;
@@ -166,12 +149,6 @@ function collectKeys(recipients: unknown, out: CollectedKeys): void {
     }
     collectKeys(r.recipients, out);
   }
-}
-
-function plaintextOf(input: Json): Uint8Array {
-  if (typeof input.plaintext === "string") return utf8Encode(input.plaintext);
-  if (typeof input.plaintext_hex === "string") return fromHex(input.plaintext_hex);
-  throw new CaseInputError("no plaintext");
 }
 
 /** RFC 9052 §3.1: the examples publish the full IV; the context IV is IV XOR the padded Partial IV. */

@@ -7,17 +7,14 @@ import {
   type CryptoProvider,
   decodeCbor,
   fromHex,
-  isRotkitError,
-  nobleProvider,
   type PublicKey,
   RotkitError,
   softwareKeyAgreementHandle,
   toBase64Url,
   toHex,
-  utf8Encode,
-  webCryptoProvider,
 } from "@rotkit/core";
 import {
+  type CoseHeaders,
   type CoseKey,
   type CountersignedLayer,
   coseKeyFromJwk,
@@ -37,6 +34,9 @@ import {
   withContentKey,
 } from "@rotkit/cose";
 import type { CaseResult, Suite, SuiteContext, Verdict } from "../types.js";
+import { CaseInputError, caseResult, type Json, type Outcome, obj, outcomeOfError } from "./case-outcome.js";
+import { plaintextOf, textOrHex } from "./cose-wg-fields.js";
+import { requireFolder, runCaseFiles } from "./files.js";
 
 // cose-wg/Examples (RFC 8152 / RFC 9052 / RFC 9053) in their upstream layout: one JSON per case with the keys in
 // `input`, the message in `output.cbor`, and `intermediates` (ToBeSign / ToMac) for the interop check.
@@ -44,16 +44,6 @@ import type { CaseResult, Suite, SuiteContext, Verdict } from "../types.js";
 // plaintext, every countersignature verifies and (for unmutated cases) our Sig_structure / MAC_structure bytes
 // equal the published ones. `fail: true` cases are expected "invalid". Each case runs with both providers.
 // Encrypted / enveloped bodies are decided by the COSE-encryption suite module (runEncryptedCase).
-
-type Json = Record<string, unknown>;
-type Outcome = { got: Verdict; code?: string; reason?: string } | { skipped: string };
-
-class CaseInputError extends Error {}
-
-function obj(v: unknown, what: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new CaseInputError(`${what} is not an object`);
-  return v as Json;
-}
 
 /** A JWK-like key of the examples (`x` base64url or `x_hex`, kty EC / EC2 / OKP / RSA / oct) as a COSE_Key. */
 export function exampleKey(key: unknown): CoseKey {
@@ -87,12 +77,6 @@ function hexOr(v: unknown): Uint8Array {
   return typeof v === "string" ? fromHex(v) : new Uint8Array(0);
 }
 
-function plaintextOf(input: Json): Uint8Array {
-  if (typeof input.plaintext === "string") return utf8Encode(input.plaintext);
-  if (typeof input.plaintext_hex === "string") return fromHex(input.plaintext_hex);
-  throw new CaseInputError("no plaintext");
-}
-
 function messageItems(bytes: Uint8Array): CborValue[] {
   let v = decodeCbor(bytes);
   if (v instanceof CborTag) v = v.value;
@@ -113,17 +97,15 @@ function tbsMismatch(note: string): Outcome {
   return { got: "invalid", code: "INTERMEDIATE_MISMATCH", reason: note };
 }
 
-/** Verifies the countersignatures the JSON declares for one layer. */
-async function checkCountersigs(
-  jsonLayer: Json,
-  layer: CountersignedLayer,
-  provider: CryptoProvider,
-  externalAad: Uint8Array,
-): Promise<void> {
+/**
+ * Verifies the countersignatures the JSON declares for one layer. External AAD is empty: no countersigner in the
+ * examples declares one (a layer's `external` is that layer's own).
+ */
+async function checkCountersigs(jsonLayer: Json, layer: CountersignedLayer, provider: CryptoProvider): Promise<void> {
   const cs = jsonLayer.countersign as Json | undefined;
   const cs0 = jsonLayer.countersign0 as Json | undefined;
   if (!cs && !cs0) return;
-  const options: VerifyCountersignOptions = { provider, externalAad, required: true };
+  const options: VerifyCountersignOptions = { provider, externalAad: new Uint8Array(0), required: true };
   // Some examples give a countersigner key a kid that differs from the kid in the message (countersign/Encrypt-02:
   // key "12", header "11"), so countersigner keys are tried by type, without kid matching.
   if (cs) options.keys = (cs.signers as Json[]).map((s) => withoutKid(exampleKey(s.key)));
@@ -137,6 +119,11 @@ async function checkCountersigs(
   if (results.length !== want) {
     throw new RotkitError("COSE_NO_KEY", `expected ${want} countersignatures, found ${results.length}`);
   }
+}
+
+/** What a countersignature on a layer with these headers and payload signs over. */
+function countersigned(headers: CoseHeaders, payload: Uint8Array): CountersignedLayer {
+  return { bodyProtected: headers.protected.bytes, unprotected: headers.unprotected, payload };
 }
 
 function withoutKid(k: CoseKey): CoseKey {
@@ -183,12 +170,7 @@ async function runSign1(
     const tbs = sigStructure1(r.headers.protected.bytes, aad, r.payload);
     if (toHex(tbs) !== inter.ToBeSign_hex.toLowerCase()) return tbsMismatch("ToBeSign_hex");
   }
-  await checkCountersigs(
-    layer,
-    { bodyProtected: r.headers.protected.bytes, unprotected: r.headers.unprotected, payload: r.payload },
-    provider,
-    new Uint8Array(0),
-  );
+  await checkCountersigs(layer, countersigned(r.headers, r.payload), provider);
   return { got: "valid" };
 }
 
@@ -223,22 +205,12 @@ async function runSign(
       if (toHex(tbs) !== want.toLowerCase()) return tbsMismatch(`signers[${i}].ToBeSign_hex`);
     }
   }
-  await checkCountersigs(
-    layer,
-    { bodyProtected: r.headers.protected.bytes, unprotected: r.headers.unprotected, payload: r.payload },
-    provider,
-    new Uint8Array(0),
-  );
+  await checkCountersigs(layer, countersigned(r.headers, r.payload), provider);
   for (let i = 0; i < signers.length; i++) {
     const s = r.signatures[i];
     const raw = sigs[i];
     if (!s || !raw) continue;
-    await checkCountersigs(
-      signers[i] as Json,
-      { bodyProtected: s.headers.protected.bytes, unprotected: s.headers.unprotected, payload: raw[2] as Uint8Array },
-      provider,
-      new Uint8Array(0),
-    );
+    await checkCountersigs(signers[i] as Json, countersigned(s.headers, raw[2] as Uint8Array), provider);
   }
   return { got: "valid" };
 }
@@ -268,20 +240,8 @@ async function runMac0(
     const tbm = macStructure("MAC0", r.headers.protected.bytes, aad, r.payload);
     if (toHex(tbm) !== inter.ToMac_hex.toLowerCase()) return tbsMismatch("ToMac_hex");
   }
-  await checkCountersigs(
-    layer,
-    { bodyProtected: r.headers.protected.bytes, unprotected: r.headers.unprotected, payload: r.payload },
-    provider,
-    new Uint8Array(0),
-  );
+  await checkCountersigs(layer, countersigned(r.headers, r.payload), provider);
   return { got: "valid" };
-}
-
-function textOrHex(o: Json | undefined, name: string): Uint8Array | undefined {
-  if (!o) return undefined;
-  if (typeof o[name] === "string") return utf8Encode(o[name] as string);
-  if (typeof o[`${name}_hex`] === "string") return fromHex(o[`${name}_hex`] as string);
-  return undefined;
 }
 
 function publicOf(k: CoseKey): PublicKey {
@@ -365,12 +325,7 @@ async function runMac(
       if (toHex(cek) !== inter.CEK_hex.toLowerCase()) return tbsMismatch("CEK_hex");
     }
   }
-  await checkCountersigs(
-    layer,
-    { bodyProtected: r.headers.protected.bytes, unprotected: r.headers.unprotected, payload: r.payload },
-    provider,
-    new Uint8Array(0),
-  );
+  await checkCountersigs(layer, countersigned(r.headers, r.payload), provider);
   return { got: "valid" };
 }
 
@@ -398,12 +353,7 @@ async function encryptedCountersigs(input: Json, bytes: Uint8Array, provider: Cr
   const layer = (input.enveloped ?? input.encrypted) as Json;
   const items = messageItems(bytes);
   const body = decodeHeaders(items[0] as CborValue, items[1] as CborValue, { where: "body" });
-  await checkCountersigs(
-    layer,
-    { bodyProtected: body.protected.bytes, unprotected: body.unprotected, payload: items[2] as Uint8Array },
-    provider,
-    new Uint8Array(0),
-  );
+  await checkCountersigs(layer, countersigned(body, items[2] as Uint8Array), provider);
   const jr = (layer.recipients as Json[] | undefined) ?? [];
   const recipients = (items[3] as CborValue[][] | undefined) ?? [];
   for (let i = 0; i < jr.length && i < recipients.length; i++) {
@@ -417,7 +367,6 @@ async function encryptedCountersigs(input: Json, bytes: Uint8Array, provider: Cr
         payload: rec[2] as Uint8Array,
       },
       provider,
-      new Uint8Array(0),
     );
   }
 }
@@ -466,10 +415,7 @@ export async function runCoseWgCase(json: unknown, provider: CryptoProvider): Pr
     }
     return { skipped: "unknown structure" };
   } catch (e) {
-    if (e instanceof CaseInputError) return { skipped: `case input not usable: ${e.message}` };
-    if (isRotkitError(e)) return { got: "invalid", code: e.code, reason: e.message };
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { got: "invalid", code: "CRASH", reason: `not a RotkitError: ${msg}` };
+    return outcomeOfError(e);
   }
 }
 
@@ -507,38 +453,16 @@ export const coseWgExamplesSuite: Suite = {
   description:
     "COSE WG examples (RFC 8152/9052/9053): Sign, Sign1, Mac, Mac0, Encrypt, Encrypt0, countersignatures, CWT",
   async run(path: string, ctx: SuiteContext): Promise<CaseResult[]> {
-    if (!existsSync(path) || !statSync(path).isDirectory()) {
-      throw new RotkitError("CONFORMANCE_BAD_INPUT", `cose-wg-examples: ${path} is not a folder`);
-    }
-    const entries = listCases(path);
-    const providers: CryptoProvider[] = [nobleProvider(), webCryptoProvider()];
-    const total = entries.length * providers.length;
-    const results: CaseResult[] = [];
-    for (const e of entries) {
-      let json: unknown;
-      try {
-        json = JSON.parse(readFileSync(join(path, e.id), "utf8"));
-      } catch (err) {
-        throw new RotkitError("CONFORMANCE_BAD_INPUT", `cose-wg-examples: cannot read ${e.id}`, { cause: err });
-      }
-      for (const provider of providers) {
-        const id = `${e.id}@${provider.name}`;
-        let r = await runCoseWgCase(json, provider);
-        const erratum = ERRATA[e.id];
-        if (erratum && !("skipped" in r) && r.got === "invalid" && r.code === erratum.code)
-          r = { skipped: erratum.reason };
-        if ("skipped" in r) results.push({ id, expected: e.expected, got: "skipped", reason: r.skipped });
-        else {
-          const res: CaseResult = { id, expected: e.expected, got: r.got };
-          if (r.code) res.code = r.code;
-          if ("reason" in r && r.reason) res.reason = r.reason;
-          // A crash is never a correct rejection: report it against the expectation so it counts as a failure.
-          if (r.code === "CRASH" && e.expected === "invalid") res.got = "valid";
-          results.push(res);
-        }
-        ctx.progress(results.length, total);
-      }
-    }
-    return results;
+    requireFolder("cose-wg-examples", path);
+    return runCaseFiles("cose-wg-examples", path, listCases(path), ctx, async (json, e, provider) => {
+      let r = await runCoseWgCase(json, provider);
+      const erratum = ERRATA[e.id];
+      if (erratum && !("skipped" in r) && r.got === "invalid" && r.code === erratum.code)
+        r = { skipped: erratum.reason };
+      const res = caseResult(`${e.id}@${provider.name}`, e.expected, r);
+      // A crash is never a correct rejection: report it against the expectation so it counts as a failure.
+      if (res.code === "CRASH" && e.expected === "invalid") res.got = "valid";
+      return res;
+    });
   },
 };

@@ -1,36 +1,23 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import {
   type CborMap,
   type CryptoProvider,
   decodeCbor,
   fromHex,
-  isRotkitError,
-  nobleProvider,
   type PrivateJwk,
-  RotkitError,
   type SignatureAlg,
   softwareKeyHandle,
   toHex,
-  webCryptoProvider,
 } from "@rotkit/core";
 import { coseKeyFromJwk, type Jwk, signCoseSign1, sigStructure1, verifyCoseSign1 } from "@rotkit/cose";
 import type { CaseResult, Suite, SuiteContext, Verdict } from "../types.js";
+import { CaseInputError, caseResult, type Json, type Outcome, obj, outcomeOfError } from "./case-outcome.js";
+import { requireFolder, runCaseFiles } from "./files.js";
 
 // veraison/go-cose testdata (COSE_Sign1): `sign1-sign-*` cases sign with the JWK private key and must produce a
 // message whose deterministic prefix (`fixedOutputLength` bytes: ECDSA / PSS signatures are randomized) equals
 // `expectedOutput`, whose Sig_structure equals `tbsHex`, and which verifies (as does `expectedOutput` itself);
 // `sign1-verify-*` cases verify `taggedCOSESign1` and compare with `shouldVerify`. Both providers run every case.
-
-type Json = Record<string, unknown>;
-type Outcome = { got: Verdict; code?: string; reason?: string } | { skipped: string };
-
-class CaseInputError extends Error {}
-
-function obj(v: unknown, what: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new CaseInputError(`${what} is not an object`);
-  return v as Json;
-}
 
 function hexOf(v: unknown, what: string): Uint8Array {
   if (typeof v === "string") return fromHex(v);
@@ -116,10 +103,7 @@ export async function runGoCoseCase(json: unknown, provider: CryptoProvider): Pr
     if (c["sign1::verify"] !== undefined) return await runVerify(c, provider);
     return { skipped: "neither sign1::sign nor sign1::verify" };
   } catch (e) {
-    if (e instanceof CaseInputError) return { skipped: `case input not usable: ${e.message}` };
-    if (isRotkitError(e)) return { got: "invalid", code: e.code, reason: e.message };
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { got: "invalid", code: "CRASH", reason: `not a RotkitError: ${msg}` };
+    return outcomeOfError(e);
   }
 }
 
@@ -134,38 +118,22 @@ export const goCoseSuite: Suite = {
   name: "go-cose",
   description: "veraison/go-cose COSE_Sign1 sign and verify vectors, with malformed-header negatives",
   async run(path: string, ctx: SuiteContext): Promise<CaseResult[]> {
-    if (!existsSync(path) || !statSync(path).isDirectory()) {
-      throw new RotkitError("CONFORMANCE_BAD_INPUT", `go-cose: ${path} is not a folder`);
-    }
+    requireFolder("go-cose", path);
     const files = readdirSync(path)
       .filter((f) => /^sign1-(sign|verify)-.*\.json$/.test(f))
       .sort();
-    const providers: CryptoProvider[] = [nobleProvider(), webCryptoProvider()];
-    const total = files.length * providers.length;
-    const results: CaseResult[] = [];
-    for (const f of files) {
-      let c: Json;
-      try {
-        c = JSON.parse(readFileSync(join(path, f), "utf8")) as Json;
-      } catch (err) {
-        throw new RotkitError("CONFORMANCE_BAD_INPUT", `go-cose: cannot read ${f}`, { cause: err });
-      }
-      const expected = expectedOf(c);
-      for (const provider of providers) {
-        const id = `${f}@${provider.name}`;
-        const r = await runGoCoseCase(c, provider);
-        if ("skipped" in r) results.push({ id, expected, got: "skipped", reason: r.skipped });
-        else {
-          const res: CaseResult = { id, expected, got: r.got };
-          if (r.code) res.code = r.code;
-          if (r.reason) res.reason = r.reason;
-          // A crash or a non-COSE rejection is never a correct rejection of a malformed message.
-          if (expected === "invalid" && r.got === "invalid" && !(r.code ?? "").startsWith("COSE_")) res.got = "valid";
-          results.push(res);
-        }
-        ctx.progress(results.length, total);
-      }
-    }
-    return results;
+    return runCaseFiles(
+      "go-cose",
+      path,
+      files.map((id) => ({ id })),
+      ctx,
+      async (json, { id }, provider) => {
+        const expected = expectedOf(json as Json);
+        const res = caseResult(`${id}@${provider.name}`, expected, await runGoCoseCase(json, provider));
+        // A crash or a non-COSE rejection is never a correct rejection of a malformed message.
+        if (expected === "invalid" && res.got === "invalid" && !(res.code ?? "").startsWith("COSE_")) res.got = "valid";
+        return res;
+      },
+    );
   },
 };

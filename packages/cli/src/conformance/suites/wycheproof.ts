@@ -16,13 +16,12 @@ import {
   webCryptoProvider,
 } from "@rotkit/core";
 import type { CaseResult, Suite, SuiteContext, Verdict } from "../types.js";
+import { errorText, type Json } from "./case-outcome.js";
 
 // Wycheproof (github.com/C2SP/wycheproof, testvectors_v1 layout): every case of every file the suite understands,
 // run once per crypto provider. A case is "valid" when rotkit accepts it and "invalid" when rotkit returns false or
 // throws a RotkitError. Any other exception is a crash: it is reported with code "CRASH" and the opposite verdict,
 // so that it always counts as a failure.
-
-type Json = Record<string, unknown>;
 
 interface WycheproofFile {
   algorithm?: unknown;
@@ -206,10 +205,6 @@ function listFiles(path: string): string[] {
     // no nested upstream folder
   }
   return out;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 async function runOne(p: CryptoProvider, run: CaseRunner, g: Json, t: Json, expected: Verdict) {
