@@ -1,6 +1,7 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { bigIntToBytes, bytesToBigInt, mgf1, modPow, RotkitError } from "@rotkit/core";
+import { modulusLength, RSA_MIN_MODULUS_BYTES } from "./rsa-modulus.js";
 
 // RSAES-OAEP (RFC 8017 §7.1) for the COSE key transport algorithms of RFC 8230 §3 (-40 SHA-1, -41 SHA-256,
 // -42 SHA-512). The CryptoProvider contract has no RSA private-key operation, so this is BigInt arithmetic
@@ -53,13 +54,17 @@ function modInverse(a: bigint, m: bigint): bigint | undefined {
   return ((s0 % m) + m) % m;
 }
 
-function modulusLength(n: Uint8Array): number {
-  let i = 0;
-  while (i < n.length && n[i] === 0) i++;
-  return n.length - i;
+/** The modulus length k (RFC 8230 §6.1 floor enforced) and the OAEP hash of one operation. */
+function oaepSetup(
+  n: Uint8Array,
+  hashName: OaepHash,
+): { k: number; hash: (d: Uint8Array) => Uint8Array; hLen: number } {
+  const k = modulusLength(n);
+  if (k < RSA_MIN_MODULUS_BYTES) {
+    throw new RotkitError("CRYPTO_INVALID_KEY", `RSA-OAEP: modulus of ${k * 8} bits is too short`);
+  }
+  return { k, hash: hashOf(hashName), hLen: hashLen(hashName) };
 }
-
-const MIN_MODULUS_BYTES = 256; // RFC 8230 §6.1: keys of at least 2048 bits
 
 /**
  * RSAES-OAEP encryption with an empty label (RFC 8017 §7.1.1). `random(n)` supplies the seed (inject a fixed
@@ -76,11 +81,7 @@ export function rsaOaepEncrypt(
   message: Uint8Array,
   random: (length: number) => Uint8Array,
 ): Uint8Array {
-  const k = modulusLength(key.n);
-  if (k < MIN_MODULUS_BYTES)
-    throw new RotkitError("CRYPTO_INVALID_KEY", `RSA-OAEP: modulus of ${k * 8} bits is too short`);
-  const hash = hashOf(hashName);
-  const hLen = hashLen(hashName);
+  const { k, hash, hLen } = oaepSetup(key.n, hashName);
   if (message.length > k - 2 * hLen - 2) throw new RotkitError("CRYPTO_INVALID_LENGTH", "RSA-OAEP: message too long");
   const db = new Uint8Array(k - hLen - 1);
   db.set(hash(new Uint8Array(0)), 0);
@@ -114,11 +115,7 @@ export function rsaOaepDecrypt(
   ciphertext: Uint8Array,
   random: (length: number) => Uint8Array,
 ): Uint8Array {
-  const k = modulusLength(key.n);
-  if (k < MIN_MODULUS_BYTES)
-    throw new RotkitError("CRYPTO_INVALID_KEY", `RSA-OAEP: modulus of ${k * 8} bits is too short`);
-  const hash = hashOf(hashName);
-  const hLen = hashLen(hashName);
+  const { k, hash, hLen } = oaepSetup(key.n, hashName);
   const fail = (why: string) => new RotkitError("CRYPTO_DECRYPT_FAILED", `RSA-OAEP: decryption error (${why})`);
   if (ciphertext.length !== k || k < 2 * hLen + 2) throw fail("length");
   const n = bytesToBigInt(key.n);

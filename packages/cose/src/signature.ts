@@ -10,6 +10,7 @@ import { type AlgPolicy, layerAlgorithm } from "./alg-policy.js";
 import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithm } from "./algorithms.js";
 import type { CoseHeaders } from "./headers.js";
 import { type CoseKey, publicKeyFromCoseKey } from "./key.js";
+import { modulusLength, RSA_MIN_MODULUS_BYTES } from "./rsa-modulus.js";
 
 // Signature algorithm selection, key/algorithm compatibility and the provider call (RFC 9053 §2, RFC 8230 §2,
 // RFC 9864 for the fully-specified algorithms). Shared by COSE_Sign1, COSE_Sign and countersignatures.
@@ -23,9 +24,6 @@ export type VerifyKey = PublicKey | CoseKey;
  * "any" policy of COSE_Sign).
  */
 export type KeyResolver = (headers: CoseHeaders) => VerifyKey | undefined | Promise<VerifyKey | undefined>;
-
-/** RFC 8230 §6: RSA keys for COSE signatures must be at least 2048 bits. */
-const RSA_MIN_BYTES = 256;
 
 function mismatch(where: string, message: string): never {
   throw new RotkitError("COSE_ALG_MISMATCH", `${where}: ${message}`);
@@ -89,7 +87,7 @@ export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string):
     case "RS384":
     case "RS512": {
       if (pk.kty !== "RSA") mismatch(where, `${info.name} needs an RSA key`);
-      if (modulusLength(pk.n) < RSA_MIN_BYTES) {
+      if (modulusLength(pk.n) < RSA_MIN_MODULUS_BYTES) {
         throw new RotkitError("COSE_BAD_KEY", `${where}: RSA keys must be at least 2048 bits (RFC 8230 §6)`);
       }
       return;
@@ -97,12 +95,6 @@ export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string):
     default:
       throw new RotkitError("COSE_UNSUPPORTED_ALG", `${where}: ${info.name} is not a signature algorithm`);
   }
-}
-
-function modulusLength(n: Uint8Array): number {
-  let i = 0;
-  while (i < n.length && n[i] === 0) i++;
-  return n.length - i;
 }
 
 /**
