@@ -1,22 +1,13 @@
-import { isRotkitError, nobleProvider, utf8Encode } from "@rotkit/core";
+import { nobleProvider, utf8Encode } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import { createCountersignature, createCountersignature0, verifyCountersignatures } from "../src/countersign.js";
 import { HeaderLabel } from "../src/headers.js";
 import { signCoseSign1, verifyCoseSign1 } from "../src/sign1.js";
+import { code } from "./helpers/errors.js";
 import { testKey } from "./helpers/keys.js";
 
 const provider = nobleProvider();
 const payload = utf8Encode("This is the content.");
-
-async function code(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("countersignatures (RFC 8152 §4.5 / RFC 9338)", () => {
   it("v1, v2 and countersignature0 on a COSE_Sign1 body", async () => {

@@ -2,20 +2,11 @@ import { readFileSync } from "node:fs";
 import { fixedClock, fromHex, isRotkitError, nobleProvider, utf8Encode, webCryptoProvider } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import { createCwt, decodeCwtClaims, verifyCwt } from "../src/cwt.js";
+import { code } from "./helpers/errors.js";
 import { exampleKey, testKey } from "./helpers/keys.js";
 
 const dir = new URL("../../../test-vectors/cose-wg-examples/CWT/", import.meta.url).pathname;
 const load = (f: string) => JSON.parse(readFileSync(dir + f, "utf8"));
-
-async function code(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("CWT (RFC 8392)", () => {
   const now = fixedClock(1444000000); // between nbf/iat 1443944944 and exp 1444064944 of Appendix A

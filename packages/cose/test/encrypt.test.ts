@@ -6,7 +6,6 @@ import {
   decodeCbor,
   encodeCbor,
   fromHex,
-  isRotkitError,
   nobleProvider,
   RotkitError,
   toHex,
@@ -26,6 +25,7 @@ import {
   encryptCoseEncrypt0,
   encStructure,
 } from "../src/index.js";
+import { settledCode as code } from "./helpers/errors.js";
 
 // COSE_Encrypt0 (RFC 9052 §5.2/§5.3): round trips per content algorithm, IV / Partial IV handling, the
 // non-AEAD RFC 9459 modes behind allowNonAead, and the negative paths with their error codes.
@@ -60,16 +60,6 @@ const CIPHERS: [string, number, number][] = [
 
 const key = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
 const plaintext = utf8Encode("This is the content.");
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return "OK";
-}
 
 /** Re-encodes a decoded Encrypt0 after `edit` changed its items (keeping the tag). */
 function edit(bytes: Uint8Array, f: (items: CborValue[]) => void): Uint8Array {

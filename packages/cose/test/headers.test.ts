@@ -1,4 +1,4 @@
-import { encodeCbor, fromHex, isRotkitError } from "@rotkit/core";
+import { encodeCbor, fromHex } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import {
   checkHeaders,
@@ -7,16 +7,7 @@ import {
   encodeProtectedHeader,
   protectedHeader,
 } from "../src/headers.js";
-
-async function code(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { code } from "./helpers/errors.js";
 
 describe("headers (RFC 9052 §3)", () => {
   it("treats a zero-length protected bstr as an empty map and keeps received bytes", () => {

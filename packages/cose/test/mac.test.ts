@@ -1,29 +1,12 @@
-import {
-  CborTag,
-  decodeCbor,
-  encodeCbor,
-  isRotkitError,
-  nobleProvider,
-  utf8Encode,
-  webCryptoProvider,
-} from "@rotkit/core";
+import { CborTag, decodeCbor, encodeCbor, nobleProvider, utf8Encode, webCryptoProvider } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import { coseKeyFromJwk } from "../src/key.js";
 import { createCoseMac, decodeCoseMacUnverified, verifyCoseMac } from "../src/mac.js";
 import { createCoseMac0, decodeCoseMac0Unverified, verifyCoseMac0 } from "../src/mac0.js";
+import { code } from "./helpers/errors.js";
 
 const payload = utf8Encode("This is the content.");
 const providers = [nobleProvider(), webCryptoProvider()];
-
-async function code(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 const ALGS: [string, number][] = [
   ["HS256/64", 32],

@@ -8,7 +8,6 @@ import {
   encodeCbor,
   fromHex,
   generateKeyAgreementKey,
-  isRotkitError,
   type KeyAgreementHandle,
   nobleProvider,
   RotkitError,
@@ -27,6 +26,7 @@ import {
   type RecipientKey,
   type RsaPrivateKey,
 } from "../src/index.js";
+import { settledCode as code } from "./helpers/errors.js";
 
 // Recipients (RFC 9052 §5.1, RFC 9053 §5-6, RFC 8230 §3): a round trip for every key-management algorithm on
 // both providers, nested and multiple recipients, the SUIT firmware-encryption examples, the failure modes
@@ -40,16 +40,6 @@ const providers: [string, () => CryptoProvider][] = [
 const plaintext = utf8Encode("This is the content.");
 const bytesOf = (n: number, seed = 3) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + seed) & 0xff);
 const kid = (s: string) => utf8Encode(s);
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return "OK";
-}
 
 function rsaKeyFromExample(): RsaPrivateKey {
   const j = JSON.parse(readFileSync(join(VECTORS, "cose-wg-examples/rsa-oaep-examples/ps256-128gcm-01.json"), "utf8"));

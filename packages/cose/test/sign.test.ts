@@ -1,28 +1,11 @@
-import {
-  CborTag,
-  decodeCbor,
-  encodeCbor,
-  isRotkitError,
-  nobleProvider,
-  utf8Encode,
-  webCryptoProvider,
-} from "@rotkit/core";
+import { CborTag, decodeCbor, encodeCbor, nobleProvider, utf8Encode, webCryptoProvider } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import { coseKeyFromPublicKey } from "../src/key.js";
 import { decodeCoseSignUnverified, signCoseSign, verifyCoseSign } from "../src/sign.js";
+import { code } from "./helpers/errors.js";
 import { testKey } from "./helpers/keys.js";
 
 const payload = utf8Encode("This is the content.");
-
-async function code(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("COSE_Sign", () => {
   const a = testKey("ES256");

@@ -2,7 +2,6 @@ import {
   CborTag,
   decodeCbor,
   encodeCbor,
-  isRotkitError,
   nobleProvider,
   type SignatureAlg,
   utf8Encode,
@@ -11,6 +10,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { coseKeyFromPublicKey } from "../src/key.js";
 import { decodeCoseSign1Unverified, signCoseSign1, verifyCoseSign1 } from "../src/sign1.js";
+import { code } from "./helpers/errors.js";
 import { testKey } from "./helpers/keys.js";
 
 const providers = [nobleProvider(), webCryptoProvider()];
@@ -32,16 +32,6 @@ const ALGS: SignatureAlg[] = [
   "RS512",
 ];
 const payload = utf8Encode("This is the content.");
-
-async function code(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    if (isRotkitError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("COSE_Sign1 round trips", () => {
   for (const alg of ALGS) {
