@@ -1,5 +1,5 @@
 // @rotkit/cose public API: re-exports only (one job per file, see docs/DESIGN.md).
-export { type AlgPolicy, checkAllowed } from "./alg-policy.js";
+export { type AlgPolicy, checkAllowed, layerAlgorithm } from "./alg-policy.js";
 export * from "./algorithms.js";
 export { aesCbcDecrypt, aesCbcEncrypt, aesCtr, chacha20Poly1305Decrypt, chacha20Poly1305Encrypt } from "./ciphers.js";
 export { isRsaPrivateKey, type OaepHash, type RsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from "./ciphers-rsa.js";
