@@ -19,6 +19,16 @@ export {
 } from "./crypto/aes.js";
 export { ecCoordinateLength, hashLength, type SignatureScheme, signatureScheme } from "./crypto/algs.js";
 export { bigIntToBytes, bytesToBigInt, modPow } from "./crypto/bigint.js";
+export {
+  type DerElement,
+  derBitStringBytes,
+  derChildren,
+  derEncode,
+  derEncodeUnsignedInteger,
+  derUnsignedInteger,
+  expectDer,
+  readDer,
+} from "./crypto/der.js";
 export { decodeEcPoint, encodeEcPoint } from "./crypto/ec.js";
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./crypto/ecdsa-der.js";
 export {
