@@ -1,0 +1,258 @@
+import { bytesEqual, type Clock, type CryptoProvider, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
+import type { Certificate, Name } from "../types.js";
+import { type DecodeDiceExtensionsOptions, decodeDiceExtensions } from "./extensions.js";
+import type { OpenDiceInput } from "./open-dice.js";
+import type { RiotCompositeDeviceId } from "./riot.js";
+import { verifyCertificateSignature } from "./signature.js";
+import { type DiceTcbInfo, expandMultiTcbInfoComp } from "./tcb-info.js";
+
+// A DICE chain is one certificate per layer: each layer's key (the CDI-derived alias/"embedded CA" key) certifies
+// the next layer (TCG DICE Layering Architecture §5; Open-DICE "Layering Details" → "Generating Layered
+// Certificates"). This module reads the measurements each layer reports and checks that every certificate is signed
+// by the previous layer's key and names it as issuer. RFC 5280 path validation proper (policies, name constraints,
+// revocation) is the x509 validator's job, not this one's.
+//
+// Order: every function here takes and returns certificates ROOT FIRST — the layer closest to the hardware first
+// (UDS / DeviceID / LDevID …), the leaf (the last layer's alias certificate) last, i.e. the order the layers run in.
+
+/** What one layer's certificate says about the TCB it measured. */
+export interface DiceLayerMeasurements {
+  /** Position in the chain, 0 = root-most. */
+  position: number;
+  subject: string;
+  issuer: string;
+  /** Every DiceTcbInfo the certificate carries: TcbInfo, then MultiTcbInfo entries, then MultiTcbInfoComp (expanded). */
+  tcbInfo: DiceTcbInfo[];
+  /** The Open-DICE input (code/config/authority hashes, mode). */
+  openDice?: OpenDiceInput;
+  /** The legacy RIoT CompositeDeviceID. */
+  riot?: RiotCompositeDeviceId;
+  ueid?: Uint8Array;
+  /** tcg-dice-kp key purposes by name. */
+  keyPurposes: string[];
+}
+
+/**
+ * The measurements of each layer of a DICE chain, root first (see the module comment), without checking
+ * signatures. Throws `X509_MALFORMED` for a malformed DICE extension unless `lenient`.
+ *
+ * @example
+ * ```ts
+ * const layers = diceChainMeasurements([ldevid, fmcAlias]);
+ * layers[1].tcbInfo.map((t) => t.fwids?.[0]?.digest);
+ * ```
+ */
+export function diceChainMeasurements(
+  certs: readonly Certificate[],
+  options: DecodeDiceExtensionsOptions = {},
+): DiceLayerMeasurements[] {
+  return certs.map((cert, position) => {
+    const d = decodeDiceExtensions(cert, options);
+    const tcbInfo: DiceTcbInfo[] = [];
+    if (d.tcbInfo) tcbInfo.push(d.tcbInfo);
+    if (d.multiTcbInfo) tcbInfo.push(...d.multiTcbInfo);
+    if (d.multiTcbInfoComp) tcbInfo.push(...expandMultiTcbInfoComp(d.multiTcbInfoComp));
+    const layer: DiceLayerMeasurements = {
+      position,
+      subject: nameText(cert.subject),
+      issuer: nameText(cert.issuer),
+      tcbInfo,
+      keyPurposes: d.diceKeyPurposes,
+    };
+    if (d.openDice) layer.openDice = d.openDice;
+    if (d.riot) layer.riot = d.riot;
+    if (d.ueid) layer.ueid = d.ueid.ueid;
+    return layer;
+  });
+}
+
+export interface VerifyDiceChainOptions {
+  /** The chain, root first. */
+  certs: readonly Certificate[];
+  /**
+   * What signed `certs[0]`: its issuer's certificate (signature and name are checked against it) or a bare public
+   * key (signature only). Absent: `certs[0]` must be self-signed (an Open-DICE UDS certificate, say).
+   */
+  trustAnchor?: Certificate | PublicKey;
+  provider: CryptoProvider;
+  /** "Now" for the validity check (a Clock, epoch seconds, or a Date); default the system clock. */
+  time?: Clock | number | Date;
+  /**
+   * Default true: an issuer name that does not match the previous subject throws `X509_NAME_CHAINING`. With false
+   * the mismatch is reported in `nameMismatches` and verification continues on the key alone.
+   */
+  requireNameChaining?: boolean;
+  /** Passed to the extension decoders. */
+  lenient?: boolean;
+}
+
+export interface DiceNameMismatch {
+  position: number;
+  expectedIssuer: string;
+  foundIssuer: string;
+}
+
+export interface VerifiedDiceChain {
+  certs: readonly Certificate[];
+  layers: DiceLayerMeasurements[];
+  /** Only with `requireNameChaining: false`: the links that chain by key but not by name. */
+  nameMismatches: DiceNameMismatch[];
+}
+
+/**
+ * Verifies a DICE chain, root first: each certificate's signature under the previous layer's key (the trust
+ * anchor's for the first), the issuer name against the previous subject, and validity at `time`; then returns the
+ * layers' measurements. Errors: `X509_BAD_SIGNATURE`, `X509_NAME_CHAINING` (the signature does verify, the names
+ * do not match: the message says which certificate, the issuer expected and the name found), `X509_EXPIRED`,
+ * `X509_NOT_YET_VALID`, `X509_UNSUPPORTED_ALG` (e.g. ML-DSA), `X509_NO_PATH` (no anchor and the first certificate
+ * is not self-signed), `X509_MALFORMED`.
+ *
+ * @example
+ * ```ts
+ * const { layers } = await verifyDiceChain({ certs: [uds, ...cdis], provider: nobleProvider() });
+ * layers.at(-1)?.openDice?.modeName; // "normal"
+ * ```
+ */
+export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<VerifiedDiceChain> {
+  const { certs, trustAnchor, provider } = options;
+  if (!Array.isArray(certs) || certs.length === 0) {
+    throw new RotkitError("INVALID_ARGUMENT", "verifyDiceChain: certs must be a non-empty array (root first)");
+  }
+  const now = toSeconds(options.time);
+  const requireNames = options.requireNameChaining !== false;
+  const nameMismatches: DiceNameMismatch[] = [];
+
+  for (let i = 0; i < certs.length; i++) {
+    const cert = certs[i] as Certificate;
+    const where = `certificate ${i} (subject "${nameText(cert.subject)}")`;
+    // The signer: previous layer, else the anchor, else the certificate itself (must then be self-signed).
+    let issuerKey: PublicKey | undefined;
+    let issuerName: Name | undefined;
+    let signerText: string;
+    if (i > 0) {
+      const prev = certs[i - 1] as Certificate;
+      issuerKey = prev.publicKey;
+      issuerName = prev.subject;
+      signerText = `certificate ${i - 1}'s key`;
+    } else if (trustAnchor !== undefined && isCertificate(trustAnchor)) {
+      issuerKey = trustAnchor.publicKey;
+      issuerName = trustAnchor.subject;
+      signerText = "the trust anchor's key";
+    } else if (trustAnchor !== undefined) {
+      issuerKey = trustAnchor;
+      signerText = "the trust anchor key";
+    } else {
+      if (!namesMatch(cert.issuer, cert.subject)) {
+        throw new RotkitError(
+          "X509_NO_PATH",
+          `${where} is not self-issued (issuer "${nameText(cert.issuer)}") and no trustAnchor was given`,
+          { at: 0 },
+        );
+      }
+      issuerKey = cert.publicKey;
+      issuerName = cert.subject;
+      signerText = "its own key (self-signed)";
+    }
+
+    const sigOk = await verifyCertificateSignature(cert, issuerKey, provider, where);
+    const namesOk = issuerName === undefined || namesMatch(cert.issuer, issuerName);
+    if (!sigOk) {
+      const nameNote = namesOk
+        ? ""
+        : `; its issuer "${nameText(cert.issuer)}" does not match the expected "${nameText(issuerName as Name)}" either`;
+      throw new RotkitError("X509_BAD_SIGNATURE", `${where}: signature does not verify with ${signerText}${nameNote}`, {
+        at: i,
+      });
+    }
+    if (!namesOk) {
+      const mismatch = {
+        position: i,
+        expectedIssuer: nameText(issuerName as Name),
+        foundIssuer: nameText(cert.issuer),
+      };
+      if (requireNames) {
+        throw new RotkitError(
+          "X509_NAME_CHAINING",
+          `${where}: issuer name "${mismatch.foundIssuer}" does not match the subject name ` +
+            `"${mismatch.expectedIssuer}" of ${i > 0 ? `certificate ${i - 1}` : "the trust anchor"}; ` +
+            `the signature does verify with ${signerText}, so the chain links by key but not by name`,
+          { at: i },
+        );
+      }
+      nameMismatches.push(mismatch);
+    }
+    // RFC 5280 §6.1.3 (a)(2): validity at the time of interest.
+    if (now < cert.notBefore) {
+      throw new RotkitError("X509_NOT_YET_VALID", `${where} is not valid before ${iso(cert.notBefore)}`, { at: i });
+    }
+    if (now > cert.notAfter) {
+      throw new RotkitError("X509_EXPIRED", `${where} expired at ${iso(cert.notAfter)}`, { at: i });
+    }
+  }
+  const layers = diceChainMeasurements(certs, options.lenient ? { lenient: true } : {});
+  return { certs, layers, nameMismatches };
+}
+
+function isCertificate(x: Certificate | PublicKey): x is Certificate {
+  return (x as Certificate).tbs instanceof Uint8Array && (x as Certificate).subject !== undefined;
+}
+
+function toSeconds(t: VerifyDiceChainOptions["time"]): number {
+  if (t === undefined) return systemClock().now();
+  if (typeof t === "number") return t;
+  if (t instanceof Date) return t.getTime() / 1000;
+  return t.now();
+}
+
+function iso(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? String(seconds) : d.toISOString();
+}
+
+// Name handling, local until the x509 name module (names.ts: nameEquals / nameToString) is in: equality is exact
+// DER, or the same RDN structure with attribute types equal and string values equal after RFC 4518-style
+// whitespace folding and case folding (RFC 5280 §7.1).
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  "2.5.4.3": "CN",
+  "2.5.4.5": "serialNumber",
+  "2.5.4.6": "C",
+  "2.5.4.7": "L",
+  "2.5.4.8": "ST",
+  "2.5.4.10": "O",
+  "2.5.4.11": "OU",
+  "0.9.2342.19200300.100.1.25": "DC",
+  "1.2.840.113549.1.9.1": "emailAddress",
+};
+
+/** A Name as text, RDNs in encoded order ("CN=…, serialNumber=…"). */
+export function nameText(name: Name): string {
+  return name.rdns
+    .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${a.text ?? `#${hexOf(a.valueDer)}`}`).join("+"))
+    .join(", ");
+}
+
+function namesMatch(a: Name, b: Name): boolean {
+  if (bytesEqual(a.der, b.der)) return true;
+  if (a.rdns.length !== b.rdns.length) return false;
+  return a.rdns.every((rdn, i) => {
+    const other = b.rdns[i];
+    if (other === undefined || other.length !== rdn.length) return false;
+    return rdn.every((attr) =>
+      other.some(
+        (o) =>
+          o.type === attr.type &&
+          (bytesEqual(o.valueDer, attr.valueDer) ||
+            (o.text !== undefined && attr.text !== undefined && fold(o.text) === fold(attr.text))),
+      ),
+    );
+  });
+}
+
+function fold(s: string): string {
+  return s.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+function hexOf(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
