@@ -36,4 +36,3 @@ export {
 } from "./dice/tcb-info.js";
 export { type DiceUeid, decodeDiceUeid } from "./dice/ueid.js";
 export * from "./types.js";
-export * from "./types.js";
