@@ -36,3 +36,45 @@ export {
 } from "./dice/tcb-info.js";
 export { type DiceUeid, decodeDiceUeid } from "./dice/ueid.js";
 export * from "./types.js";
+export * from "./cert.js";
+export * from "./der/algorithm.js";
+export { asMalformed, malformed } from "./der/errors.js";
+export * from "./der/issues.js";
+export * from "./der/oid.js";
+export * from "./der/primitives.js";
+export * from "./der/read.js";
+export * from "./der/strings.js";
+export * from "./der/time.js";
+export * from "./extensions/constraints.js";
+export * from "./extensions/decode.js";
+export * from "./extensions/distribution-points.js";
+export * from "./extensions/general-names.js";
+export * from "./extensions/identifiers.js";
+export * from "./extensions/key-usage.js";
+// OID_EXT_KEY_USAGE (2.5.29.37) comes from ./dice/oids.js, same value.
+export {
+  OID_SUBJECT_KEY_IDENTIFIER,
+  OID_KEY_USAGE,
+  OID_SUBJECT_ALT_NAME,
+  OID_ISSUER_ALT_NAME,
+  OID_BASIC_CONSTRAINTS,
+  OID_CRL_NUMBER,
+  OID_CRL_REASON,
+  OID_INVALIDITY_DATE,
+  OID_DELTA_CRL_INDICATOR,
+  OID_ISSUING_DISTRIBUTION_POINT,
+  OID_CERTIFICATE_ISSUER,
+  OID_NAME_CONSTRAINTS,
+  OID_CRL_DISTRIBUTION_POINTS,
+  OID_CERTIFICATE_POLICIES,
+  OID_POLICY_MAPPINGS,
+  OID_AUTHORITY_KEY_IDENTIFIER,
+  OID_POLICY_CONSTRAINTS,
+  OID_FRESHEST_CRL,
+  OID_INHIBIT_ANY_POLICY,
+  OID_ANY_POLICY,
+  OID_ANY_EXTENDED_KEY_USAGE,
+} from "./extensions/oids.js";
+export * from "./extensions/policies.js";
+export * from "./names.js";
+export * from "./pem.js";
