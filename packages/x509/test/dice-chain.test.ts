@@ -51,11 +51,11 @@ describe.each(PROVIDERS)("verifyDiceChain (%s)", (_name, provider) => {
     const r = await rejection(verifyDiceChain({ certs: [fmc()], trustAnchor: ldevid(), provider, time: NOW }));
     expect(r.code).toBe("X509_NAME_CHAINING");
     expect(r.message).toBe(
-      'certificate 0 (subject "CN=Caliptra 2.0 Ecc384 FMC Alias, ' +
-        'serialNumber=612A6029E0710A0D4F9F69FBB5A95A1940088E58671B4E53C1F712573CE3ADD4"): issuer name ' +
-        '"CN=Caliptra 2.0 Ecc384 LDevID, serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292" ' +
-        'does not match the subject name "CN=Caliptra 2.1 Ecc384 LDevID, ' +
-        'serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292" of the trust anchor; ' +
+      'certificate 0 (subject "serialNumber=612A6029E0710A0D4F9F69FBB5A95A1940088E58671B4E53C1F712573CE3ADD4,' +
+        'CN=Caliptra 2.0 Ecc384 FMC Alias"): issuer name ' +
+        '"serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292,CN=Caliptra 2.0 Ecc384 LDevID" ' +
+        'does not match the subject name "serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292,' +
+        'CN=Caliptra 2.1 Ecc384 LDevID" of the trust anchor; ' +
         "the signature does verify with the trust anchor's key, so the chain links by key but not by name (at 0)",
     );
   });
@@ -80,9 +80,9 @@ describe.each(PROVIDERS)("verifyDiceChain (%s)", (_name, provider) => {
       {
         position: 0,
         expectedIssuer:
-          "CN=Caliptra 2.1 Ecc384 LDevID, serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292",
+          "serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292,CN=Caliptra 2.1 Ecc384 LDevID",
         foundIssuer:
-          "CN=Caliptra 2.0 Ecc384 LDevID, serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292",
+          "serialNumber=DE96A450F23A8E4A5333005E60BFCF4D3DA8FA1603FAFB605D2B22C44F4C2292,CN=Caliptra 2.0 Ecc384 LDevID",
       },
     ]);
     expect(layers[0]!.tcbInfo.map((t) => t.svn)).toEqual([0x0107, 0x0109]);

@@ -1,4 +1,5 @@
-import { bytesEqual, type Clock, type CryptoProvider, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
+import { type Clock, type CryptoProvider, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
+import { nameEquals, nameToString } from "../names.js";
 import type { Certificate, Name } from "../types.js";
 import { type DecodeDiceExtensionsOptions, decodeDiceExtensions } from "./extensions.js";
 import type { OpenDiceInput } from "./open-dice.js";
@@ -54,8 +55,8 @@ export function diceChainMeasurements(
     if (d.multiTcbInfoComp) tcbInfo.push(...expandMultiTcbInfoComp(d.multiTcbInfoComp));
     const layer: DiceLayerMeasurements = {
       position,
-      subject: nameText(cert.subject),
-      issuer: nameText(cert.issuer),
+      subject: nameToString(cert.subject),
+      issuer: nameToString(cert.issuer),
       tcbInfo,
       keyPurposes: d.diceKeyPurposes,
     };
@@ -124,7 +125,7 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
 
   for (let i = 0; i < certs.length; i++) {
     const cert = certs[i] as Certificate;
-    const where = `certificate ${i} (subject "${nameText(cert.subject)}")`;
+    const where = `certificate ${i} (subject "${nameToString(cert.subject)}")`;
     // The signer: previous layer, else the anchor, else the certificate itself (must then be self-signed).
     let issuerKey: PublicKey | undefined;
     let issuerName: Name | undefined;
@@ -142,10 +143,10 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
       issuerKey = trustAnchor;
       signerText = "the trust anchor key";
     } else {
-      if (!namesMatch(cert.issuer, cert.subject)) {
+      if (!nameEquals(cert.issuer, cert.subject)) {
         throw new RotkitError(
           "X509_NO_PATH",
-          `${where} is not self-issued (issuer "${nameText(cert.issuer)}") and no trustAnchor was given`,
+          `${where} is not self-issued (issuer "${nameToString(cert.issuer)}") and no trustAnchor was given`,
           { at: 0 },
         );
       }
@@ -155,11 +156,11 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
     }
 
     const sigOk = await verifyCertificateSignature(cert, issuerKey, provider, where);
-    const namesOk = issuerName === undefined || namesMatch(cert.issuer, issuerName);
+    const namesOk = issuerName === undefined || nameEquals(cert.issuer, issuerName);
     if (!sigOk) {
       const nameNote = namesOk
         ? ""
-        : `; its issuer "${nameText(cert.issuer)}" does not match the expected "${nameText(issuerName as Name)}" either`;
+        : `; its issuer "${nameToString(cert.issuer)}" does not match the expected "${nameToString(issuerName as Name)}" either`;
       throw new RotkitError("X509_BAD_SIGNATURE", `${where}: signature does not verify with ${signerText}${nameNote}`, {
         at: i,
       });
@@ -167,8 +168,8 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
     if (!namesOk) {
       const mismatch = {
         position: i,
-        expectedIssuer: nameText(issuerName as Name),
-        foundIssuer: nameText(cert.issuer),
+        expectedIssuer: nameToString(issuerName as Name),
+        foundIssuer: nameToString(cert.issuer),
       };
       if (requireNames) {
         throw new RotkitError(
@@ -207,52 +208,4 @@ function toSeconds(t: VerifyDiceChainOptions["time"]): number {
 function iso(seconds: number): string {
   const d = new Date(seconds * 1000);
   return Number.isNaN(d.getTime()) ? String(seconds) : d.toISOString();
-}
-
-// Name handling, local until the x509 name module (names.ts: nameEquals / nameToString) is in: equality is exact
-// DER, or the same RDN structure with attribute types equal and string values equal after RFC 4518-style
-// whitespace folding and case folding (RFC 5280 §7.1).
-
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  "2.5.4.3": "CN",
-  "2.5.4.5": "serialNumber",
-  "2.5.4.6": "C",
-  "2.5.4.7": "L",
-  "2.5.4.8": "ST",
-  "2.5.4.10": "O",
-  "2.5.4.11": "OU",
-  "0.9.2342.19200300.100.1.25": "DC",
-  "1.2.840.113549.1.9.1": "emailAddress",
-};
-
-/** A Name as text, RDNs in encoded order ("CN=…, serialNumber=…"). */
-export function nameText(name: Name): string {
-  return name.rdns
-    .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${a.text ?? `#${hexOf(a.valueDer)}`}`).join("+"))
-    .join(", ");
-}
-
-function namesMatch(a: Name, b: Name): boolean {
-  if (bytesEqual(a.der, b.der)) return true;
-  if (a.rdns.length !== b.rdns.length) return false;
-  return a.rdns.every((rdn, i) => {
-    const other = b.rdns[i];
-    if (other === undefined || other.length !== rdn.length) return false;
-    return rdn.every((attr) =>
-      other.some(
-        (o) =>
-          o.type === attr.type &&
-          (bytesEqual(o.valueDer, attr.valueDer) ||
-            (o.text !== undefined && attr.text !== undefined && fold(o.text) === fold(attr.text))),
-      ),
-    );
-  });
-}
-
-function fold(s: string): string {
-  return s.trim().replace(/\s+/g, " ").toLowerCase();
-}
-
-function hexOf(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
