@@ -24,10 +24,8 @@ const VER = "dice-veraison";
 const KAT = "open-dice-kat";
 
 // The MultiTcbInfo of the Caliptra FMC alias certificate (ecc and mldsa carry the same value).
-const FMC_FWID_0 =
-  "89174d323270f9d456b0862335949437959be8a134458df89821cb50e2ac11843daa5b5a5a6bacf74ef8bdffd422e20b";
-const FMC_FWID_1 =
-  "83ffe184760328cf1263026aacbc9d81e5d143d4fdc6253afcee3210f7c25bfcad4cae405b8b2811403bb3f1e3e85c19";
+const FMC_FWID_0 = "89174d323270f9d456b0862335949437959be8a134458df89821cb50e2ac11843daa5b5a5a6bacf74ef8bdffd422e20b";
+const FMC_FWID_1 = "83ffe184760328cf1263026aacbc9d81e5d143d4fdc6253afcee3210f7c25bfcad4cae405b8b2811403bb3f1e3e85c19";
 
 function extValue(cert: Certificate, oid: string): Uint8Array {
   const ext = cert.extensions.find((e) => e.oid === oid);
@@ -146,7 +144,10 @@ describe("Open-DICE X.509 chain (veraison/dice open/test)", () => {
       const file = vectorPath(VER, VERAISON_X509_CHAIN[1]!);
       const outer = execFileSync("openssl", ["asn1parse", "-inform", "DER", "-in", file], { encoding: "utf8" });
       const line = outer.split("\n").findIndex((l) => l.includes(":1.3.6.1.4.1.11129.2.1.24"));
-      const octet = outer.split("\n").slice(line + 1).find((l) => l.includes("OCTET STRING"))!;
+      const octet = outer
+        .split("\n")
+        .slice(line + 1)
+        .find((l) => l.includes("OCTET STRING"))!;
       const offset = octet.trim().split(":")[0]!;
       out = execFileSync("openssl", ["asn1parse", "-inform", "DER", "-in", file, "-strparse", offset], {
         encoding: "utf8",
