@@ -1,4 +1,4 @@
-import { type DerElement, publicKeyFromSpki, RotkitError, type RotkitErrorCode } from "@rotkit/core";
+import { type DerElement, publicKeyFromSpki, RotkitError } from "@rotkit/core";
 import { algorithmIdentifierEquals, derAlgorithmIdentifier } from "./der/algorithm.js";
 import { asMalformed, malformed } from "./der/errors.js";
 import { noteIssue, type ProfileIssue } from "./der/issues.js";
@@ -27,12 +27,9 @@ export interface ParseOptions {
   limits?: Partial<X509Limits>;
 }
 
-/** What {@link parseCertificate} adds to the shared model. */
+/** A certificate as {@link parseCertificate} returns it: `encodingIssues` always present. */
 export interface ParsedCertificate extends Certificate {
-  /** Tolerated deviations found while parsing (DER canonical form, RFC 5280 encoding rules). */
   encodingIssues: ProfileIssue[];
-  /** Why `publicKey` is undefined, when the SPKI did not give a key (`CRYPTO_UNSUPPORTED_ALG`, `CRYPTO_INVALID_KEY`, ...). */
-  publicKeyError?: RotkitErrorCode;
 }
 
 function limitsOf(options: ParseOptions | undefined): X509Limits {
@@ -257,7 +254,7 @@ export function parseCertificatePem(text: string, options?: ParseOptions): Parse
  * ```
  */
 export function profileIssues(cert: Certificate): ProfileIssue[] {
-  const out: ProfileIssue[] = [...((cert as Partial<ParsedCertificate>).encodingIssues ?? [])];
+  const out: ProfileIssue[] = [...(cert.encodingIssues ?? [])];
   const s = cert.serialNumber;
   // §4.2.1.2: positive, at most 20 octets (a leading 0x00 sign octet does not count toward a 20-octet value).
   const serialLen = s.length > 1 && s[0] === 0 ? s.length - 1 : s.length;

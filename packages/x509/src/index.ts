@@ -78,3 +78,4 @@ export {
 export * from "./extensions/policies.js";
 export * from "./names.js";
 export * from "./pem.js";
+export * from "./crl.js";

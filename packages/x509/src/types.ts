@@ -1,4 +1,5 @@
-import type { PublicKey } from "@rotkit/core";
+import type { PublicKey, RotkitErrorCode } from "@rotkit/core";
+import type { ProfileIssue } from "./der/issues.js";
 
 // The certificate model every part of @rotkit/x509 works on. Parsing (cert.ts, extensions/) produces it; path
 // building, RFC 5280 §6.1 validation, CRL checking and the DICE decoders read it. Everything the signature covers
@@ -127,6 +128,10 @@ export interface Certificate {
   extensions: Extension[];
   /** The extensions validation understands, decoded. */
   ext: KnownExtensions;
+  /** Tolerated deviations found while parsing (DER canonical form, RFC 5280 encoding rules); see profileIssues(). */
+  encodingIssues?: ProfileIssue[];
+  /** Why `publicKey` is undefined when the SPKI gave no key (`CRYPTO_UNSUPPORTED_ALG`, `CRYPTO_INVALID_KEY`, ...). */
+  publicKeyError?: RotkitErrorCode;
 }
 
 /** A parsed CRL (RFC 5280 §5). */
@@ -153,4 +158,8 @@ export interface Crl {
     onlyContainsAttributeCerts: boolean;
   };
   authorityKeyIdentifier?: KnownExtensions["authorityKeyIdentifier"];
+  /** freshestCRL (RFC 5280 §5.2.6): where delta CRLs for this complete CRL are found. */
+  freshestCrl?: DistributionPoint[];
+  /** Tolerated deviations found while parsing (DER canonical form, RFC 5280 §5 profile). */
+  encodingIssues?: ProfileIssue[];
 }

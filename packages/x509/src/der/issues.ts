@@ -36,6 +36,10 @@ export type ProfileIssue =
   | "name-constraints-in-non-ca" // §4.2.1.10: only in CA certificates
   | "policy-constraints-not-critical" // §4.2.1.11: MUST be critical
   | "inhibit-any-policy-not-critical" // §4.2.1.14: MUST be critical
+  | "crl-v1-explicit-version" // §5.1.2.1: version present but v1 (only v2 is ever encoded)
+  | "crl-extensions-in-v1" // §5.1.2.1: CRL or entry extensions require v2
+  | "crl-empty-revoked-list" // §5.1.2.6: an empty list MUST be absent
+  | "crl-missing-next-update" // §5.1.2.5: conforming issuers MUST include nextUpdate
   | "policy-mappings-any-policy"; // §4.2.1.5: MUST NOT map to or from anyPolicy
 
 /** Adds `issue` to `issues` (when collecting) unless already there. */
