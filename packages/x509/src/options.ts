@@ -65,6 +65,8 @@ export interface ValidatePathOptions {
   revocation?: "off" | "soft" | "hard";
   /** Work budget for path building: signature verifications + candidate examinations. Default 2000. */
   budget?: number;
+  /** Also enforce RFC 5280 rules addressed to CAs that relying parties usually tolerate (policyConstraints critical). */
+  pedantic?: boolean;
   /** Critical extension OIDs the caller processes itself (e.g. DICE), so they are not "unknown critical". */
   processedCriticalExtensions?: string[];
   /** A public-suffix test (e.g. backed by the Public Suffix List): wildcard DNS names on a public suffix are refused. */

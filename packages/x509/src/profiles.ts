@@ -1,5 +1,5 @@
 import { bytesEqual, RotkitError } from "@rotkit/core";
-import { formatIpAddress, subjectAttributes } from "./peer-name.js";
+import { formatIpAddress, parseIpAddress, subjectAttributes } from "./peer-name.js";
 import type { Profile } from "./options.js";
 import { rsaModulusBits } from "./signature.js";
 import { type Certificate, KeyUsageBit } from "./types.js";
@@ -74,8 +74,6 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
   if (cert.ext.keyUsage === 0) fail("X509_PROFILE", "keyUsage with no bit set", at);
   // §4.2.1.10: nameConstraints only in CA certificates; §4.2.1.11: policyConstraints MUST be critical.
   if (extension(cert, EXT.nameConstraints) && !isCa) fail("X509_PROFILE", "nameConstraints in a non-CA certificate", at);
-  const pc = extension(cert, EXT.policyConstraints);
-  if (pc && !pc.critical) fail("X509_PROFILE", "policyConstraints is not critical", at);
   if (role !== "leaf" && extension(cert, EXT.policyMappings) && !isCa) fail("X509_PROFILE", "policyMappings in a non-CA", at);
 }
 
@@ -90,6 +88,20 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
 export function checkStrictRfc5280(cert: Certificate, at: string): void {
   const nc = extension(cert, EXT.nameConstraints);
   if (nc && !nc.critical) fail("X509_PROFILE", "nameConstraints is not critical", at);
+}
+
+/**
+ * `pedantic`: RFC 5280 rules addressed to CAs that relying parties usually tolerate (NIST PKITS expects them
+ * tolerated): policyConstraints MUST be critical (§4.2.1.11).
+ *
+ * @example
+ * ```ts
+ * checkPedantic(cert, "path[1]");
+ * ```
+ */
+export function checkPedantic(cert: Certificate, at: string): void {
+  const pc = extension(cert, EXT.policyConstraints);
+  if (pc && !pc.critical) fail("X509_PROFILE", "policyConstraints is not critical", at);
 }
 
 /**
@@ -147,27 +159,44 @@ export function checkWebPkiProfile(cert: Certificate, role: Role, at: string): v
   }
 }
 
-/** Text a lenient parser (inet_aton, RFC 4291 in any letter case or zero form) would read as an IP address. */
-function looksLikeIp(text: string): boolean {
-  if (/^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$/i.test(text)) return true;
-  return text.includes(":") && /^[0-9a-f:.]+$/i.test(text);
+/** An IPv4 address as inet_aton(3) reads it (1-4 parts, each decimal, 0-octal or 0x-hex), else undefined. */
+function lenientIpv4(text: string): Uint8Array | undefined {
+  const parts = text.split(".");
+  if (parts.length > 4) return undefined;
+  const nums: number[] = [];
+  for (const p of parts) {
+    let v: number;
+    if (/^0x[0-9a-f]+$/i.test(p)) v = Number.parseInt(p.slice(2), 16);
+    else if (/^0[0-7]*$/.test(p)) v = Number.parseInt(p, 8);
+    else if (/^[1-9][0-9]*$/.test(p)) v = Number(p);
+    else return undefined;
+    nums.push(v);
+  }
+  const last = nums.pop() as number;
+  if (nums.some((x) => x > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
+  const out = new Uint8Array(4);
+  nums.forEach((x, i) => {
+    out[i] = x;
+  });
+  for (let i = 3, v = last; i >= nums.length; i--, v = Math.floor(v / 256)) out[i] = v % 256;
+  return out;
 }
 
 /**
  * BR §7.1.4.3: a leaf's subject commonName, when present, MUST be a character-for-character copy of a SAN dNSName,
  * or the RFC 3986 / RFC 5952 text of a SAN iPAddress. rotkit never matches peer names against the CN under webpki,
- * so it refuses the CNs that could be read as a different encoding of an identity: anything an IP parser accepts
- * that is not the canonical text of a SAN iPAddress, internationalized names (U-labels or `xn--` A-labels) that are
- * not a SAN dNSName, and case variants of a SAN dNSName.
+ * so it refuses the CNs that are another encoding of a SAN identity (a non-canonical spelling of a SAN address, a
+ * case variant of a SAN dNSName) and internationalized names (U-labels, `xn--` A-labels) that are not a SAN dNSName.
  */
 function checkCommonNames(cert: Certificate, at: string): void {
   const san = cert.ext.subjectAltName ?? [];
   const dns = san.flatMap((g) => (g.type === "dns" ? [g.value] : []));
-  const ips = san.flatMap((g) => (g.type === "ip" ? [formatIpAddress(g.value)] : []));
+  const ips = san.flatMap((g) => (g.type === "ip" ? [g.value] : []));
   for (const cn of subjectAttributes(cert, ATTR.commonName)) {
-    if (dns.includes(cn) || ips.includes(cn)) continue;
+    if (dns.includes(cn) || ips.some((ip) => formatIpAddress(ip) === cn)) continue;
+    const asIp = cn.includes(":") ? parseIpAddress(cn) : lenientIpv4(cn);
     const bad =
-      looksLikeIp(cn) ||
+      (asIp !== undefined && ips.some((ip) => bytesEqual(ip, asIp))) ||
       /[^\x00-\x7f]/.test(cn) ||
       cn.split(".").some((l) => l.toLowerCase().startsWith("xn--")) ||
       dns.some((d) => d.toLowerCase() === cn.toLowerCase());
@@ -183,8 +212,16 @@ function checkCommonNames(cert: Certificate, at: string): void {
  * checkProfile(cert, "intermediate", "webpki", false, "path[1]");
  * ```
  */
-export function checkProfile(cert: Certificate, role: Role, profile: Profile, selfIssued: boolean, at: string): void {
+export function checkProfile(
+  cert: Certificate,
+  role: Role,
+  profile: Profile,
+  selfIssued: boolean,
+  at: string,
+  pedantic = false,
+): void {
   checkRfc5280Profile(cert, role, selfIssued, at);
+  if (pedantic) checkPedantic(cert, at);
   if (profile === "rfc5280") checkStrictRfc5280(cert, at);
   else checkWebPkiProfile(cert, role, at);
 }

@@ -142,7 +142,7 @@ async function validateCandidate(p: Prepared, path: Certificate[], anchor: Certi
 
   // The trust anchor: RFC 5280 §6.1.1 (d) takes its name and key; rotkit also holds the anchor certificate to the
   // profile, its validity, its critical extensions and CA-ness, and applies its constraints (RFC 5937 §3).
-  checkProfile(anchor, "anchor", opts.profile, isSelfIssued(anchor), anchorAt);
+  checkProfile(anchor, "anchor", opts.profile, isSelfIssued(anchor), anchorAt, opts.pedantic);
   checkValidity(anchor, now, anchorAt);
   checkCriticalExtensions(anchor, p.processed, anchorAt);
   checkIssuer(anchor, anchorAt);
@@ -174,7 +174,7 @@ async function validateCandidate(p: Prepared, path: Certificate[], anchor: Certi
     const at = `path[${idx}]`;
     const selfIssued = isSelfIssued(cert);
     const role: Role = i === n ? "leaf" : "intermediate";
-    checkProfile(cert, role, opts.profile, selfIssued, at);
+    checkProfile(cert, role, opts.profile, selfIssued, at, opts.pedantic);
     // §6.1.3 (a)(2)
     checkValidity(cert, now, at);
     // §6.1.3 (b)-(c): name constraints; self-issued certificates are exempt unless they are the leaf.

@@ -116,6 +116,8 @@ export async function runLimboCase(c: Json): Promise<Outcome> {
       extendedKeyUsage: ekus,
       crls: strings(c.crls, "crls"),
       revocation: strings(c.crls, "crls").length > 0 ? "soft" : "off",
+      // limbo checks CA-side RFC 5280 MUSTs too (e.g. rfc5280::pc::ica-noncritical-pc).
+      pedantic: true,
     };
     const isPublicSuffix = publicSuffixes();
     if (isPublicSuffix) opts.isPublicSuffix = isPublicSuffix;
