@@ -74,6 +74,23 @@ export class PolicyProcessor {
     if (this.root && this.root.children.length === 0 && d > 0) this.remove(this.root);
   }
 
+  /**
+   * The policies of the valid_policy_node_set (§6.1.5 (g)(iii)(1)): nodes whose parent is anyPolicy, i.e. the
+   * policies in the trust anchor's (user's) domain, before the mappings below them.
+   */
+  private nodeSetPolicies(): string[] {
+    if (!this.root) return [];
+    const out = new Set<string>();
+    for (let d = 1; d <= this.n; d++) {
+      for (const nd of this.level(d)) {
+        // an inner anyPolicy node only passes its parent's domain through to the nodes below it
+        if (nd.validPolicy === ANY_POLICY && d < this.n) continue;
+        if (nd.parent?.validPolicy === ANY_POLICY) out.add(nd.validPolicy);
+      }
+    }
+    return [...out];
+  }
+
   /** True when the valid_policy_tree is NULL. */
   get isNull(): boolean {
     return this.root === undefined;
@@ -184,7 +201,7 @@ export class PolicyProcessor {
     if (this.explicitPolicy > 0) this.explicitPolicy--;
     if (leaf.ext.policyConstraints?.requireExplicitPolicy === 0) this.explicitPolicy = 0;
     const n = this.n;
-    const authorities = this.root ? [...new Set(this.level(n).map((x) => x.validPolicy))] : [];
+    const authorities = this.nodeSetPolicies();
     // (g)
     if (this.root && !userInitialPolicySet.includes(ANY_POLICY)) {
       const user = new Set(userInitialPolicySet);
@@ -208,7 +225,7 @@ export class PolicyProcessor {
       this.prune(n);
       if (this.root && this.level(n).length === 0) this.remove(this.root);
     }
-    const userSet = this.root ? [...new Set(this.level(n).map((x) => x.validPolicy))] : [];
+    const userSet = this.nodeSetPolicies();
     if (this.explicitPolicy <= 0 && this.isNull) {
       throw new RotkitError("X509_POLICY", "no acceptable certificate policy where an explicit policy is required", {
         at,

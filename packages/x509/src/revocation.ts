@@ -61,6 +61,8 @@ export interface RevocationContext {
   profile: Profile;
   /** Certificates that may sign CRLs for the path (the path itself, the pool, the anchors). */
   signers?: Certificate[];
+  /** CRL signers accepted without a nested validation: a CRL signer being validated may vouch for its own status. */
+  provisionalSigners?: Certificate[];
   /** Validates the path of a CRL signer that is not the certificate's issuer (§6.3.3 (f)); throws when invalid. */
   validateSigner?: (signer: Certificate, anchor: Certificate) => Promise<void>;
 }
@@ -224,7 +226,7 @@ async function crlSigner(
       ok = false;
     }
     if (!ok) continue;
-    if (c === issuer) return true;
+    if (c === issuer || ctx.provisionalSigners?.includes(c)) return true;
     if (!ctx.validateSigner) continue;
     try {
       await ctx.validateSigner(c, anchor);

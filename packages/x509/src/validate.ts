@@ -268,7 +268,11 @@ export function validatePath(opts: ValidatePathOptions): Promise<ValidatePathRes
 /** CRL signers are validated by a nested validation; this bounds the nesting. */
 const MAX_SIGNER_NESTING = 3;
 
-async function validatePathAt(opts: ValidatePathOptions, nesting: number): Promise<ValidatePathResult> {
+async function validatePathAt(
+  opts: ValidatePathOptions,
+  nesting: number,
+  provisionalSigners: Certificate[] = [],
+): Promise<ValidatePathResult> {
   if (opts.profile !== "rfc5280" && opts.profile !== "webpki") {
     throw new RotkitError("INVALID_ARGUMENT", `unknown profile ${String(opts.profile)}`);
   }
@@ -298,6 +302,7 @@ async function validatePathAt(opts: ValidatePathOptions, nesting: number): Promi
     provider: opts.provider,
     profile: opts.profile,
     signers: [...pool, ...anchors],
+    provisionalSigners,
     // §6.3.3 (f): a CRL signer other than the certificate's issuer must have a valid path to the same anchor.
     validateSigner: async (signer, anchor) => {
       if (nesting >= MAX_SIGNER_NESTING) throw new RotkitError("X509_CRL_INVALID", "CRL signer nesting too deep");
@@ -314,6 +319,7 @@ async function validatePathAt(opts: ValidatePathOptions, nesting: number): Promi
           ...(opts.processedCriticalExtensions ? { processedCriticalExtensions: opts.processedCriticalExtensions } : {}),
         },
         nesting + 1,
+        [...provisionalSigners, signer],
       );
     },
   };
