@@ -79,3 +79,22 @@ export * from "./extensions/policies.js";
 export * from "./names.js";
 export * from "./pem.js";
 export * from "./crl.js";
+// Path building, RFC 5280 §6.1 validation, profiles and CRL checking.
+export { type BuildContext, buildPath } from "./build.js";
+export { checkNameConstraints, checkSubtreeSyntax, constrainedNames, type NameConstraintsState, subtreeContains } from "./name-constraints.js";
+export { dnWithin } from "./name-constraints-dn.js";
+export type {
+  CertificateInput,
+  CrlInput,
+  KeyUsageName,
+  PeerName,
+  Profile,
+  ValidatePathOptions,
+  ValidatePathResult,
+} from "./options.js";
+export { checkPeerName, dnsNameMatches, emailMatches, formatIpAddress, isValidDnsName, parseIpAddress } from "./peer-name.js";
+export { PolicyProcessor } from "./policy.js";
+export { checkProfile, type Role } from "./profiles.js";
+export { checkRevocation, parseCrlInput, type RevocationContext } from "./revocation.js";
+export { type ResolvedSignatureAlg, resolveSignatureAlgorithm, verifySigned } from "./signature.js";
+export { isSelfIssued, PROCESSED_CRITICAL_EXTENSIONS, toCertificate, validatePath } from "./validate.js";
