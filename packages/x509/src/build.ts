@@ -80,7 +80,10 @@ export async function buildPath<T>(leaf: Certificate, ctx: BuildContext<T>): Pro
     const at = `path[${path.length - 1}]`;
     try {
       if (await ctx.verify(issuer, child)) return true;
-      record(new RotkitError("X509_BAD_SIGNATURE", "the signature does not verify with the issuer's key", { at }), 500 + path.length);
+      record(
+        new RotkitError("X509_BAD_SIGNATURE", "the signature does not verify with the issuer's key", { at }),
+        500 + path.length,
+      );
     } catch (e) {
       if (e instanceof RotkitError && e.at === undefined) {
         record(new RotkitError(e.code, e.message, { at, cause: e }), 600 + path.length);
@@ -111,7 +114,9 @@ export async function buildPath<T>(leaf: Certificate, ctx: BuildContext<T>): Pro
     }
     if (issuers.length > 0 && path.length > ctx.maxIntermediates) {
       record(
-        new RotkitError("X509_MAX_DEPTH", "the path would be longer than the maximum depth", { at: `path[${path.length - 1}]` }),
+        new RotkitError("X509_MAX_DEPTH", "the path would be longer than the maximum depth", {
+          at: `path[${path.length - 1}]`,
+        }),
         900 + path.length,
       );
       return undefined;

@@ -60,7 +60,8 @@ export function checkSubtreeSyntax(s: GeneralSubtree, at: string): void {
       return;
     case "ip":
       if (b.value.length !== 8 && b.value.length !== 32) violation("iPAddress constraint is not address + mask", at);
-      if (!isContiguousMask(b.value.subarray(b.value.length / 2))) violation("iPAddress constraint mask is not CIDR", at);
+      if (!isContiguousMask(b.value.subarray(b.value.length / 2)))
+        violation("iPAddress constraint mask is not CIDR", at);
       return;
     case "email": {
       const v = b.value;

@@ -173,7 +173,8 @@ export function emailMatches(presented: string, reference: string): boolean {
 /** The text values of the subject's attributes of type `oid`. */
 export function subjectAttributes(cert: Certificate, oid: string): string[] {
   const out: string[] = [];
-  for (const rdn of cert.subject.rdns) for (const a of rdn) if (a.type === oid && a.text !== undefined) out.push(a.text);
+  for (const rdn of cert.subject.rdns)
+    for (const a of rdn) if (a.type === oid && a.text !== undefined) out.push(a.text);
   return out;
 }
 
@@ -208,7 +209,9 @@ export function checkPeerName(
   } else if (peer.kind === "IP") {
     const want = parseIpAddress(peer.value);
     if (want) {
-      ok = (san ?? []).some((g) => g.type === "ip" && g.value.length === want.length && g.value.every((b, i) => b === want[i]));
+      ok = (san ?? []).some(
+        (g) => g.type === "ip" && g.value.length === want.length && g.value.every((b, i) => b === want[i]),
+      );
     }
   } else if (peer.kind === "RFC822") {
     ok = (san ?? []).some((g) => g.type === "email" && emailMatches(g.value, peer.value));

@@ -1,6 +1,6 @@
 import { bytesEqual, RotkitError } from "@rotkit/core";
-import { formatIpAddress, parseIpAddress, subjectAttributes } from "./peer-name.js";
 import type { Profile } from "./options.js";
+import { formatIpAddress, parseIpAddress, subjectAttributes } from "./peer-name.js";
 import { rsaModulusBits } from "./signature.js";
 import { type Certificate, KeyUsageBit } from "./types.js";
 import { ATTR, EKU, EXT } from "./validate-oids.js";
@@ -37,7 +37,8 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
   const a = cert.signatureAlgorithm;
   const b = cert.tbsSignatureAlgorithm;
   // §4.1.1.2: signatureAlgorithm MUST be the same as the TBSCertificate's signature field.
-  const sameParams = (a.parameters === undefined) === (b.parameters === undefined) &&
+  const sameParams =
+    (a.parameters === undefined) === (b.parameters === undefined) &&
     (a.parameters === undefined || bytesEqual(a.parameters, b.parameters as Uint8Array));
   if (a.oid !== b.oid || !sameParams) fail("X509_MALFORMED", "signatureAlgorithm differs from the TBS signature", at);
   // §4.2: at most one instance of an extension.
@@ -56,7 +57,8 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
   if (magnitude > 20) fail("X509_PROFILE", "serialNumber is longer than 20 octets", at);
   const isCa = cert.ext.basicConstraints?.ca === true;
   // §4.2.1.1 / §4.2.1.2: both identifiers non-critical; AKI keyIdentifier in all but self-signed certificates; SKI in CAs.
-  if (extension(cert, EXT.authorityKeyIdentifier)?.critical) fail("X509_PROFILE", "authorityKeyIdentifier is critical", at);
+  if (extension(cert, EXT.authorityKeyIdentifier)?.critical)
+    fail("X509_PROFILE", "authorityKeyIdentifier is critical", at);
   if (extension(cert, EXT.subjectKeyIdentifier)?.critical) fail("X509_PROFILE", "subjectKeyIdentifier is critical", at);
   if (cert.version === 3 && !selfIssued && !cert.ext.authorityKeyIdentifier?.keyIdentifier) {
     fail("X509_PROFILE", "authorityKeyIdentifier keyIdentifier missing in a certificate that is not self-signed", at);
@@ -64,17 +66,21 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
   if (isCa && !cert.ext.subjectKeyIdentifier) fail("X509_PROFILE", "CA certificate without subjectKeyIdentifier", at);
   // §4.1.2.6 / §4.2.1.6: a CA has a non-empty subject; an empty subject needs a critical subjectAltName.
   const emptySubject = cert.subject.rdns.length === 0;
-  if (emptySubject && (isCa || hasKu(cert, KeyUsageBit.keyCertSign))) fail("X509_PROFILE", "CA certificate with an empty subject", at);
+  if (emptySubject && (isCa || hasKu(cert, KeyUsageBit.keyCertSign)))
+    fail("X509_PROFILE", "CA certificate with an empty subject", at);
   if (emptySubject) {
     const san = extension(cert, EXT.subjectAltName);
     if (!san || !san.critical) fail("X509_PROFILE", "empty subject without a critical subjectAltName", at);
   }
   // §4.2.1.9 / §4.2.1.3: keyCertSign only with cA.
-  if (hasKu(cert, KeyUsageBit.keyCertSign) && !isCa) fail("X509_PROFILE", "keyCertSign asserted without basicConstraints cA", at);
+  if (hasKu(cert, KeyUsageBit.keyCertSign) && !isCa)
+    fail("X509_PROFILE", "keyCertSign asserted without basicConstraints cA", at);
   if (cert.ext.keyUsage === 0) fail("X509_PROFILE", "keyUsage with no bit set", at);
   // §4.2.1.10: nameConstraints only in CA certificates; §4.2.1.11: policyConstraints MUST be critical.
-  if (extension(cert, EXT.nameConstraints) && !isCa) fail("X509_PROFILE", "nameConstraints in a non-CA certificate", at);
-  if (role !== "leaf" && extension(cert, EXT.policyMappings) && !isCa) fail("X509_PROFILE", "policyMappings in a non-CA", at);
+  if (extension(cert, EXT.nameConstraints) && !isCa)
+    fail("X509_PROFILE", "nameConstraints in a non-CA certificate", at);
+  if (role !== "leaf" && extension(cert, EXT.policyMappings) && !isCa)
+    fail("X509_PROFILE", "policyMappings in a non-CA", at);
 }
 
 /**
@@ -143,12 +149,14 @@ export function checkWebPkiProfile(cert: Certificate, role: Role, at: string): v
     if (cert.ext.basicConstraints?.ca) fail("X509_PROFILE", "webpki: the leaf is a CA", at);
     if (!eku) fail("X509_PROFILE", "webpki: the leaf has no extKeyUsage", at);
     if (eku.critical) fail("X509_PROFILE", "webpki: the leaf's extKeyUsage is critical", at);
-    if (cert.ext.extKeyUsage?.includes(EKU.any)) fail("X509_PROFILE", "webpki: the leaf allows anyExtendedKeyUsage", at);
+    if (cert.ext.extKeyUsage?.includes(EKU.any))
+      fail("X509_PROFILE", "webpki: the leaf allows anyExtendedKeyUsage", at);
     checkCommonNames(cert, at);
     return;
   }
   // CA certificates: BR §7.1.2.1 (roots), §7.1.2.2-7.1.2.6 (subordinate CAs)
-  if (!bc || !bc.critical || !cert.ext.basicConstraints?.ca) fail("X509_PROFILE", "webpki: CA without critical basicConstraints cA", at);
+  if (!bc || !bc.critical || !cert.ext.basicConstraints?.ca)
+    fail("X509_PROFILE", "webpki: CA without critical basicConstraints cA", at);
   if (!hasKu(cert, KeyUsageBit.keyCertSign)) fail("X509_PROFILE", "webpki: CA without keyUsage keyCertSign", at);
   if (role === "anchor") {
     if (eku) fail("X509_PROFILE", "webpki: a root carries extKeyUsage", at);
@@ -197,7 +205,7 @@ function checkCommonNames(cert: Certificate, at: string): void {
     const asIp = cn.includes(":") ? parseIpAddress(cn) : lenientIpv4(cn);
     const bad =
       (asIp !== undefined && ips.some((ip) => bytesEqual(ip, asIp))) ||
-      /[^\x00-\x7f]/.test(cn) ||
+      [...cn].some((ch) => (ch.codePointAt(0) as number) > 0x7f) ||
       cn.split(".").some((l) => l.toLowerCase().startsWith("xn--")) ||
       dns.some((d) => d.toLowerCase() === cn.toLowerCase());
     if (bad) fail("X509_PROFILE", `webpki: subject CN "${cn}" is not a copy of a subjectAltName value`, at);

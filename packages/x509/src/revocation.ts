@@ -5,7 +5,15 @@ import { nameEquals } from "./names.js";
 import type { CrlInput, Profile } from "./options.js";
 import { pemBlocks } from "./pem.js";
 import { verifySigned } from "./signature.js";
-import { type Certificate, type Crl, type DistributionPoint, type GeneralName, KeyUsageBit, type Name, type NameAttribute } from "./types.js";
+import {
+  type Certificate,
+  type Crl,
+  type DistributionPoint,
+  type GeneralName,
+  KeyUsageBit,
+  type Name,
+  type NameAttribute,
+} from "./types.js";
 import { CRL_EXT } from "./validate-oids.js";
 
 // Certificate revocation with caller-supplied CRLs, RFC 5280 §6.3: for each certificate of a validated path, the
@@ -45,7 +53,8 @@ export function parseCrlInput(input: CrlInput): Crl {
   if (input instanceof Uint8Array) return parseCrl(input);
   if (typeof input === "string") {
     const blocks = pemBlocks(input, "X509 CRL");
-    if (blocks.length !== 1) throw new RotkitError("X509_MALFORMED", `expected one PEM X509 CRL block, found ${blocks.length}`);
+    if (blocks.length !== 1)
+      throw new RotkitError("X509_MALFORMED", `expected one PEM X509 CRL block, found ${blocks.length}`);
     return parseCrl(blocks[0] as Uint8Array);
   }
   if (typeof input === "object" && input !== null && input.der instanceof Uint8Array) return input;
@@ -97,7 +106,10 @@ function generalNameEquals(a: GeneralName, b: GeneralName): boolean {
 }
 
 /** A DistributionPointName as GeneralNames (nameRelativeToCRLIssuer appended to `base`, §4.2.1.13). */
-function dpNames(dp: { fullName?: GeneralName[]; nameRelativeToCrlIssuer?: NameAttribute[] }, base: Name): GeneralName[] {
+function dpNames(
+  dp: { fullName?: GeneralName[]; nameRelativeToCrlIssuer?: NameAttribute[] },
+  base: Name,
+): GeneralName[] {
   if (dp.fullName) return dp.fullName;
   if (dp.nameRelativeToCrlIssuer) {
     return [{ type: "dn", value: { der: new Uint8Array(0), rdns: [...base.rdns, dp.nameRelativeToCrlIssuer] } }];
@@ -112,7 +124,8 @@ function dnNamesOf(names: GeneralName[] | undefined): Name[] {
 /** The CRL is usable at all: known critical extensions (§5.2, §5.3), validity window (§6.3.3 (a)). */
 function crlUsable(crl: Crl, now: number): boolean {
   for (const e of crl.extensions) if (e.critical && !KNOWN_CRL_EXTENSIONS.has(e.oid)) return false;
-  for (const r of crl.revoked) for (const e of r.extensions) if (e.critical && !KNOWN_ENTRY_EXTENSIONS.has(e.oid)) return false;
+  for (const r of crl.revoked)
+    for (const e of r.extensions) if (e.critical && !KNOWN_ENTRY_EXTENSIONS.has(e.oid)) return false;
   if (crl.thisUpdate > now) return false;
   if (crl.nextUpdate !== undefined && now > crl.nextUpdate) return false;
   if (crl.nextUpdate === undefined) return false; // §5.1.2.5: conforming CRL issuers MUST include nextUpdate
@@ -208,12 +221,7 @@ function findEntry(crl: Crl, cert: Certificate): Crl["revoked"][number] | undefi
  * asserts cRLSign, and its key verifies the CRL. The certificate's own issuer is preferred; another signer must
  * itself validate to the same trust anchor.
  */
-async function crlSigner(
-  crl: Crl,
-  issuer: Certificate,
-  anchor: Certificate,
-  ctx: RevocationContext,
-): Promise<boolean> {
+async function crlSigner(crl: Crl, issuer: Certificate, anchor: Certificate, ctx: RevocationContext): Promise<boolean> {
   const candidates = [issuer, ...(ctx.signers ?? []).filter((c) => c !== issuer)];
   for (const c of candidates) {
     if (!nameEquals(c.subject, crl.issuer)) continue;
@@ -266,7 +274,13 @@ export async function checkRevocation(path: Certificate[], ctx: RevocationContex
   }
 }
 
-async function checkOne(cert: Certificate, issuer: Certificate, anchor: Certificate, at: string, ctx: RevocationContext): Promise<void> {
+async function checkOne(
+  cert: Certificate,
+  issuer: Certificate,
+  anchor: Certificate,
+  at: string,
+  ctx: RevocationContext,
+): Promise<void> {
   const dps: (DistributionPoint | undefined)[] = cert.ext.crlDistributionPoints ?? [undefined];
   let reasonsMask = 0;
   let undetermined = false;

@@ -230,7 +230,12 @@ export async function verifySigned(
   const r = resolveSignatureAlgorithm(algId);
   checkAlgorithmForKey(r, key, profile);
   try {
-    const opts = r.kind === "ecdsa" ? { format: "der" as const } : r.kind === "rsa-pss" ? { pssSaltLength: r.pssSaltLength as number } : {};
+    const opts =
+      r.kind === "ecdsa"
+        ? { format: "der" as const }
+        : r.kind === "rsa-pss"
+          ? { pssSaltLength: r.pssSaltLength as number }
+          : {};
     return await provider.verify(r.alg, key, tbs, signature, opts);
   } catch (e) {
     if (e instanceof RotkitError && e.code === "CRYPTO_UNSUPPORTED_ALG") unsupported(e.message);

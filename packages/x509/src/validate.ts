@@ -91,7 +91,8 @@ export function isSelfIssued(cert: Certificate): boolean {
 
 function timeOf(t: Date | number): number {
   const s = t instanceof Date ? t.getTime() / 1000 : t;
-  if (typeof s !== "number" || !Number.isFinite(s)) throw new RotkitError("INVALID_ARGUMENT", "time must be a Date or seconds");
+  if (typeof s !== "number" || !Number.isFinite(s))
+    throw new RotkitError("INVALID_ARGUMENT", "time must be a Date or seconds");
   // Certificate times have whole seconds; compare at that granularity (limbo rfc5280::validity::*-fractional).
   return Math.floor(s);
 }
@@ -134,7 +135,12 @@ interface Prepared {
  * Validates one complete candidate path (leaf first, ending just below `anchor`) per RFC 5280 §6.1 and the profile.
  * Signatures are already verified by path building. Throws RotkitError with `at: "path[i]"`.
  */
-async function validateCandidate(p: Prepared, path: Certificate[], anchor: Certificate, crlCtx: RevocationContext): Promise<ValidatePathResult> {
+async function validateCandidate(
+  p: Prepared,
+  path: Certificate[],
+  anchor: Certificate,
+  crlCtx: RevocationContext,
+): Promise<ValidatePathResult> {
   const { opts, now } = p;
   const n = path.length;
   const full = [...path, anchor];
@@ -239,13 +245,14 @@ function checkLeafUsage(p: Prepared, leaf: Certificate, path: Certificate[]): vo
       for (let i = 1; i < path.length; i++) {
         const e = (path[i] as Certificate).ext.extKeyUsage;
         if (e && !e.includes(want) && !e.includes(EKU.any)) {
-          throw new RotkitError("X509_EKU", `an issuing CA does not allow extended key usage ${want}`, { at: `path[${i}]` });
+          throw new RotkitError("X509_EKU", `an issuing CA does not allow extended key usage ${want}`, {
+            at: `path[${i}]`,
+          });
         }
       }
     }
   }
 }
-
 
 /**
  * Builds a certification path from `leaf` through `intermediates` to one of `trustAnchors` and validates it per
@@ -290,7 +297,9 @@ async function validatePathAt(
   }
   const processed = new Set<string>([...PROCESSED_CRITICAL_EXTENSIONS, ...(opts.processedCriticalExtensions ?? [])]);
   const requiredEkus = (opts.extendedKeyUsage ?? []).map(ekuOid);
-  const userPolicies = (opts.initialPolicySet ?? [ANY_POLICY]).map((x) => (Object.hasOwn(POLICY_NAMES, x) ? (POLICY_NAMES[x] as string) : x));
+  const userPolicies = (opts.initialPolicySet ?? [ANY_POLICY]).map((x) =>
+    Object.hasOwn(POLICY_NAMES, x) ? (POLICY_NAMES[x] as string) : x,
+  );
   const maxDepth = opts.maxDepth ?? 8;
   const prepared: Prepared = { opts, now, processed, requiredEkus, userPolicies, maxDepth };
   const mode = opts.revocation ?? "off";
@@ -316,7 +325,9 @@ async function validatePathAt(
           profile: opts.profile,
           crls,
           revocation: mode,
-          ...(opts.processedCriticalExtensions ? { processedCriticalExtensions: opts.processedCriticalExtensions } : {}),
+          ...(opts.processedCriticalExtensions
+            ? { processedCriticalExtensions: opts.processedCriticalExtensions }
+            : {}),
         },
         nesting + 1,
         [...provisionalSigners, signer],
@@ -327,11 +338,21 @@ async function validatePathAt(
   const sigCache = new Map<Certificate, Map<Certificate, Promise<boolean>>>();
   const verify = (issuer: Certificate, subject: Certificate): Promise<boolean> => {
     let m = sigCache.get(subject);
-    if (!m) sigCache.set(subject, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      sigCache.set(subject, m);
+    }
     let r = m.get(issuer);
     if (!r) {
       // §6.1.3 (a)(1)
-      r = verifySigned(subject.signatureAlgorithm, issuer.publicKey, subject.tbs, subject.signature, opts.provider, opts.profile);
+      r = verifySigned(
+        subject.signatureAlgorithm,
+        issuer.publicKey,
+        subject.tbs,
+        subject.signature,
+        opts.provider,
+        opts.profile,
+      );
       m.set(issuer, r);
     }
     return r;

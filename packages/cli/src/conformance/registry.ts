@@ -17,11 +17,13 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
     load: () => import("./suites/go-cose.js").then((m) => m.goCoseSuite),
   },
   "x509-limbo": {
-    description: "C2SP x509-limbo path validation cases (RFC 5280, CA/B Forum webpki, BetterTLS) in upstream limbo.json form",
+    description:
+      "C2SP x509-limbo path validation cases (RFC 5280, CA/B Forum webpki, BetterTLS) in upstream limbo.json form",
     load: () => import("./suites/x509-limbo.js").then((m) => m.x509LimboSuite),
   },
   "nist-pkits": {
-    description: "NIST PKITS 1.0.1 path validation cases (certs/, crls/, pkits-testcases.json), RFC 5280 profile with CRLs",
+    description:
+      "NIST PKITS 1.0.1 path validation cases (certs/, crls/, pkits-testcases.json), RFC 5280 profile with CRLs",
     load: () => import("./suites/nist-pkits.js").then((m) => m.nistPkitsSuite),
   },
 };

@@ -12,7 +12,8 @@ import { requireFolder } from "./files.js";
 // the verdict matches should_validate and, for valid paths, the user-constrained policy set matches too.
 
 function names(v: unknown, what: string): string[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new CaseInputError(`${what} is not a list of names`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
+    throw new CaseInputError(`${what} is not a list of names`);
   return v as string[];
 }
 
@@ -61,10 +62,16 @@ export async function runPkitsCase(root: string, c: Json, policyOids: Record<str
       crls: crls.map((d) => parseCrl(d)),
       revocation: "hard",
     });
-    const want = names(c.expected_user_constrained_policy_set ?? [], "expected_user_constrained_policy_set").map(oid).sort();
+    const want = names(c.expected_user_constrained_policy_set ?? [], "expected_user_constrained_policy_set")
+      .map(oid)
+      .sort();
     const got = [...result.userConstrainedPolicySet].sort();
     if (c.should_validate === true && want.join(" ") !== got.join(" ")) {
-      return { got: "invalid", code: "POLICY_SET_MISMATCH", reason: `user-constrained policy set ${got.join(",")} ≠ ${want.join(",")}` };
+      return {
+        got: "invalid",
+        code: "POLICY_SET_MISMATCH",
+        reason: `user-constrained policy set ${got.join(",")} ≠ ${want.join(",")}`,
+      };
     }
     return { got: "valid" };
   } catch (e) {
@@ -75,7 +82,8 @@ export async function runPkitsCase(root: string, c: Json, policyOids: Record<str
 /** The NIST PKITS suite: `rotkit conformance nist-pkits <folder with certs/, crls/, pkits-testcases.json>`. */
 export const nistPkitsSuite: Suite = {
   name: "nist-pkits",
-  description: "NIST PKITS 1.0.1 path validation cases (certs/, crls/, pkits-testcases.json), RFC 5280 profile with CRLs",
+  description:
+    "NIST PKITS 1.0.1 path validation cases (certs/, crls/, pkits-testcases.json), RFC 5280 profile with CRLs",
   async run(path: string, ctx: SuiteContext): Promise<CaseResult[]> {
     requireFolder("nist-pkits", path);
     let json: Json;

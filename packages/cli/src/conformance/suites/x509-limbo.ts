@@ -58,7 +58,8 @@ function publicSuffixes(): ((d: string) => boolean) | undefined {
 
 function strings(v: unknown, what: string): string[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new CaseInputError(`${what} is not a string list`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
+    throw new CaseInputError(`${what} is not a string list`);
   return v as string[];
 }
 
@@ -101,9 +102,7 @@ export async function runLimboCase(c: Json): Promise<Outcome> {
     // webpki SERVER validation is for TLS server authentication (CA/B Forum BR §7.1.2.7.10).
     if (profile === "webpki" && kind === "SERVER" && !ekus.includes("serverAuth")) ekus.push("serverAuth");
     const time =
-      c.validation_time === null || c.validation_time === undefined
-        ? new Date()
-        : new Date(String(c.validation_time));
+      c.validation_time === null || c.validation_time === undefined ? new Date() : new Date(String(c.validation_time));
     if (Number.isNaN(time.getTime())) throw new CaseInputError("validation_time is not RFC 3339");
     const opts: ValidatePathOptions = {
       leaf: String(c.peer_certificate),
@@ -155,7 +154,8 @@ function limboFiles(path: string): string[] {
 /** The x509-limbo suite: `rotkit conformance x509-limbo <limbo.json | limbo.json.gz | folder>`. */
 export const x509LimboSuite: Suite = {
   name: "x509-limbo",
-  description: "C2SP x509-limbo path validation cases (RFC 5280, CA/B Forum webpki, BetterTLS) with the WebCrypto provider",
+  description:
+    "C2SP x509-limbo path validation cases (RFC 5280, CA/B Forum webpki, BetterTLS) with the WebCrypto provider",
   async run(path: string, ctx: SuiteContext): Promise<CaseResult[]> {
     const cases = limboFiles(path).flatMap(readLimbo);
     const results: CaseResult[] = [];
