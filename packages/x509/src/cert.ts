@@ -42,6 +42,11 @@ function limitsOf(options: ParseOptions | undefined): X509Limits {
  * are replaced by an empty array (which verifies under no algorithm, so nothing malleable gets through) and the
  * deviation is recorded as `signature-not-octets` — the certificate still parses, its signature just fails (NIST
  * PKITS 4.1.2 is such a certificate).
+ *
+ * @example
+ * ```ts
+ * const sig = signatureBits(outer[2], issues);
+ * ```
  */
 export function signatureBits(el: DerElement, issues: ProfileIssue[]): Uint8Array {
   const bs = derBitString(el, "signatureValue");
@@ -61,6 +66,11 @@ function time(el: DerElement | undefined, what: string, issues: ProfileIssue[]):
 /**
  * Parses Extensions (SEQUENCE SIZE (1..MAX) OF Extension { extnID, critical BOOLEAN DEFAULT FALSE, extnValue
  * OCTET STRING }). A repeated extnID throws (RFC 5280 §4.2: a certificate MUST NOT include more than one instance).
+ *
+ * @example
+ * ```ts
+ * const exts = parseExtensionsElement(seqEl, "crlExtensions", 1024, issues);
+ * ```
  */
 export function parseExtensionsElement(
   el: DerElement,

@@ -15,6 +15,11 @@ export const OID_EMAIL_ADDRESS = "1.2.840.113549.1.9.1";
 /**
  * Parses one RelativeDistinguishedName SET element into its attributes (value DER are subarrays of the input).
  * Shared by Name and DistributionPointName's nameRelativeToCRLIssuer.
+ *
+ * @example
+ * ```ts
+ * const attrs = parseRdnSet(setEl, "nameRelativeToCRLIssuer", 64);
+ * ```
  */
 export function parseRdnSet(
   el: DerElement,
@@ -65,6 +70,11 @@ function compareDer(contents: Uint8Array, a: DerElement, b: DerElement): number 
 /**
  * Parses the Name element `el` read from `base` (the Name's DER is `base.subarray(el.start, el.end)`).
  * Internal form of {@link parseName} used by the certificate, CRL and GeneralName decoders.
+ *
+ * @example
+ * ```ts
+ * const issuer = parseNameElement(tbs.contents, fields[3], "issuer");
+ * ```
  */
 export function parseNameElement(
   base: Uint8Array,
@@ -143,6 +153,11 @@ export function nameAttributeValues(name: Name, oid: string): string[] {
  * A string value prepared for comparison, RFC 5280 §7.1 with the LDAP StringPrep rules of RFC 4518 reduced to what
  * X.509 names need: NFKC normalization, case folding, and insignificant space handling (§2.6.1: leading and trailing
  * spaces removed, inner runs of spaces collapsed to one).
+ *
+ * @example
+ * ```ts
+ * prepareNameText("  Good   CA "); // "good ca"
+ * ```
  */
 export function prepareNameText(text: string): string {
   let s = text.normalize("NFKC").toLowerCase();

@@ -21,7 +21,14 @@ export function derAlgorithmIdentifier(el: DerElement, what: string): AlgorithmI
   return p === undefined ? { oid } : { oid, parameters: el.contents.subarray(p.start, p.end) };
 }
 
-/** True when two AlgorithmIdentifiers are the same OID with byte-identical parameters. */
+/**
+ * True when two AlgorithmIdentifiers are the same OID with byte-identical parameters.
+ *
+ * @example
+ * ```ts
+ * algorithmIdentifierEquals(cert.signatureAlgorithm, cert.tbsSignatureAlgorithm); // RFC 5280 §4.1.1.2
+ * ```
+ */
 export function algorithmIdentifierEquals(a: AlgorithmIdentifier, b: AlgorithmIdentifier): boolean {
   if (a.oid !== b.oid) return false;
   const pa = a.parameters;

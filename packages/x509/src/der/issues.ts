@@ -42,7 +42,14 @@ export type ProfileIssue =
   | "crl-missing-next-update" // §5.1.2.5: conforming issuers MUST include nextUpdate
   | "policy-mappings-any-policy"; // §4.2.1.5: MUST NOT map to or from anyPolicy
 
-/** Adds `issue` to `issues` (when collecting) unless already there. */
+/**
+ * Adds `issue` to `issues` (when collecting) unless already there.
+ *
+ * @example
+ * ```ts
+ * noteIssue(issues, "der-ca-false-encoded");
+ * ```
+ */
 export function noteIssue(issues: ProfileIssue[] | undefined, issue: ProfileIssue): void {
   if (issues !== undefined && !issues.includes(issue)) issues.push(issue);
 }

@@ -45,7 +45,13 @@ export const DEFAULT_X509_LIMITS: Readonly<X509Limits> = Object.freeze({
 });
 
 /** Context tag octets: `[n]` primitive (IMPLICIT over a primitive type) and constructed (EXPLICIT, or IMPLICIT
- * over a SEQUENCE/SET) — X.690 §8.1.2 with class bits 10. */
+ * over a SEQUENCE/SET) — X.690 §8.1.2 with class bits 10.
+ *
+ * @example
+ * ```ts
+ * contextTag(3, true); // 0xa3, extensions [3] EXPLICIT
+ * ```
+ */
 export function contextTag(n: number, constructed: boolean): number {
   return (constructed ? 0xa0 : 0x80) | n;
 }
@@ -167,7 +173,14 @@ export function derImplicit(
   return { tag: universal, contents: el.contents, start: el.start, end: el.end };
 }
 
-/** The whole encoding of `el` within `base` (the buffer `el` was read from). */
+/**
+ * The whole encoding of `el` within `base` (the buffer `el` was read from).
+ *
+ * @example
+ * ```ts
+ * const nameDer = derBytes(tbs.contents, issuerEl);
+ * ```
+ */
 export function derBytes(base: Uint8Array, el: DerElement): Uint8Array {
   return base.subarray(el.start, el.end);
 }

@@ -12,7 +12,14 @@ for (let c = 0x61; c <= 0x7a; c++) PRINTABLE[c] = 1;
 for (let c = 0x30; c <= 0x39; c++) PRINTABLE[c] = 1;
 for (const ch of " '()+,-./:=?") PRINTABLE[ch.charCodeAt(0)] = 1;
 
-/** The string tags {@link derString} decodes. */
+/**
+ * The string tags {@link derString} decodes.
+ *
+ * @example
+ * ```ts
+ * isStringTag(0x13); // true: PrintableString
+ * ```
+ */
 export function isStringTag(tag: number): boolean {
   return (
     tag === Tag.UTF8_STRING ||
@@ -122,7 +129,14 @@ export function printable(c: Uint8Array, what: string, at: number, lenient: bool
   return s;
 }
 
-/** True when `c` is a PrintableString only by the lenient reading of {@link printable}. */
+/**
+ * True when `c` is a PrintableString only by the lenient reading of {@link printable}.
+ *
+ * @example
+ * ```ts
+ * needsLenientPrintable(utf8Encode("*.example.com")); // true
+ * ```
+ */
 export function needsLenientPrintable(c: Uint8Array): boolean {
   for (let i = 0; i < c.length; i++) {
     const b = c[i] as number;

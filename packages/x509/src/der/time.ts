@@ -9,7 +9,13 @@ import { Tag } from "./read.js";
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Days from 1970-01-01 to y-m-d (proleptic Gregorian), H. Hinnant's days_from_civil. No Date: Date.UTC maps
- * years 0..99 to 19xx. */
+ * years 0..99 to 19xx.
+ *
+ * @example
+ * ```ts
+ * daysFromCivil(2000, 3, 1); // 11017
+ * ```
+ */
 export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);

@@ -40,7 +40,14 @@ const CERT_EXTENSIONS: Record<string, readonly [string, keyof KnownExtensions, D
   [O.OID_FRESHEST_CRL]: ["freshestCRL", "freshestCrl", (v, i) => decodeCrlDistributionPoints(v, "freshestCRL", i)],
 };
 
-/** True when rotkit decodes the certificate extension `oid` into {@link KnownExtensions}. */
+/**
+ * True when rotkit decodes the certificate extension `oid` into {@link KnownExtensions}.
+ *
+ * @example
+ * ```ts
+ * isKnownCertificateExtension("2.5.29.19"); // true
+ * ```
+ */
 export function isKnownCertificateExtension(oid: string): boolean {
   return Object.hasOwn(CERT_EXTENSIONS, oid);
 }

@@ -17,6 +17,11 @@ import type { GeneralName } from "../types.js";
  * Decodes one GeneralName element read from `base`. `ipLengths` are the iPAddress lengths allowed: 4/16 in
  * subjectAltName, 8/32 (address ‖ mask) in name constraints (§4.2.1.10). otherName, x400Address and ediPartyName
  * come back as `{ type: "other", tag: <context tag number 0|3|5>, der }`.
+ *
+ * @example
+ * ```ts
+ * const base = parseGeneralNameElement(st.contents, st0, "permittedSubtrees", [8, 32]);
+ * ```
  */
 export function parseGeneralNameElement(
   base: Uint8Array,
@@ -75,6 +80,11 @@ export function parseGeneralNameElement(
 
 /**
  * Decodes the contents of a GeneralNames (SEQUENCE SIZE (1..MAX) OF GeneralName) — or of an IMPLICIT-tagged one.
+ *
+ * @example
+ * ```ts
+ * const names = parseGeneralNamesContents(el.contents, "cRLIssuer");
+ * ```
  */
 export function parseGeneralNamesContents(
   contents: Uint8Array,
