@@ -73,7 +73,8 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
     if (!san || !san.critical) fail("X509_PROFILE", "empty subject without a critical subjectAltName", at);
   }
   // §4.2.1.9 / §4.2.1.3: keyCertSign only with cA.
-  if (hasKu(cert, KeyUsageBit.keyCertSign) && !isCa)
+  // (an issuing certificate breaking it is reported as X509_NOT_CA by §6.1.4 (k) instead)
+  if (role === "leaf" && hasKu(cert, KeyUsageBit.keyCertSign) && !isCa)
     fail("X509_PROFILE", "keyCertSign asserted without basicConstraints cA", at);
   if (cert.ext.keyUsage === 0) fail("X509_PROFILE", "keyUsage with no bit set", at);
   // §4.2.1.10: nameConstraints only in CA certificates; §4.2.1.11: policyConstraints MUST be critical.
