@@ -25,6 +25,8 @@ import { CRL_EXT } from "./validate-oids.js";
 const ALL_REASONS = 0x1fe;
 /** CRLReason removeFromCRL (§5.3.1): only meaningful in delta CRLs. */
 const REMOVE_FROM_CRL = 8;
+/** CRLReason certificateHold (§5.3.1): the one revocation that may be lifted. */
+const CERTIFICATE_HOLD = 6;
 
 const KNOWN_CRL_EXTENSIONS = new Set<string>([
   CRL_EXT.authorityKeyIdentifier,
@@ -121,16 +123,22 @@ function dnNamesOf(names: GeneralName[] | undefined): Name[] {
   return (names ?? []).flatMap((g) => (g.type === "dn" ? [g.value] : []));
 }
 
-/** The CRL is usable at all: known critical extensions (§5.2, §5.3), validity window (§6.3.3 (a)). */
-function crlUsable(crl: Crl, now: number): boolean {
-  for (const e of crl.extensions) if (e.critical && !KNOWN_CRL_EXTENSIONS.has(e.oid)) return false;
+/**
+ * Is the CRL usable (§5.2, §5.3: no unknown critical CRL or entry extension; §6.3.3 (a): within its validity window;
+ * §5.1.2.5: nextUpdate present)? `stale` when only the time window fails: such a CRL still proves a revocation.
+ */
+function crlUsability(crl: Crl, now: number): "ok" | "stale" | "bad" {
+  for (const e of crl.extensions) if (e.critical && !KNOWN_CRL_EXTENSIONS.has(e.oid)) return "bad";
   for (const r of crl.revoked)
-    for (const e of r.extensions) if (e.critical && !KNOWN_ENTRY_EXTENSIONS.has(e.oid)) return false;
-  if (crl.thisUpdate > now) return false;
-  if (crl.nextUpdate !== undefined && now > crl.nextUpdate) return false;
-  if (crl.nextUpdate === undefined) return false; // §5.1.2.5: conforming CRL issuers MUST include nextUpdate
-  if (crl.issuingDistributionPoint?.onlyContainsAttributeCerts) return false;
-  return true;
+    for (const e of r.extensions) if (e.critical && !KNOWN_ENTRY_EXTENSIONS.has(e.oid)) return "bad";
+  if (crl.issuingDistributionPoint?.onlyContainsAttributeCerts) return "bad";
+  if (crl.nextUpdate === undefined) return "bad";
+  if (crl.thisUpdate > now || now > crl.nextUpdate) return "stale";
+  return "ok";
+}
+
+function crlUsable(crl: Crl, now: number): boolean {
+  return crlUsability(crl, now) === "ok";
 }
 
 function bigNum(b: Uint8Array | undefined): bigint | undefined {
@@ -293,8 +301,20 @@ async function checkOne(
       const scope = scopeOf(crl, cert, dp);
       if (!scope) continue;
       if ((scope.interim & ~reasonsMask) === 0) continue; // (e)
-      if (!sameAlgorithm(crl) || !crlUsable(crl, ctx.now)) continue;
+      const usability = crlUsability(crl, ctx.now);
+      if (!sameAlgorithm(crl) || usability === "bad") continue;
       if (!(await crlSigner(crl, issuer, anchor, ctx))) continue; // (f)-(g)
+      if (usability === "stale") {
+        // Outside its validity window the CRL cannot show the certificate is good, but a revocation it lists stands
+        // (only certificateHold can be undone).
+        const e = findEntry(crl, cert);
+        if (e && e.reason !== REMOVE_FROM_CRL && e.reason !== CERTIFICATE_HOLD) {
+          throw new RotkitError("X509_REVOKED", "the certificate is revoked (by a CRL outside its validity window)", {
+            at,
+          });
+        }
+        continue;
+      }
       // (c) delta CRLs of the same issuer and scope, based on this complete CRL or an earlier one (§5.2.4)
       let delta: Crl | undefined;
       const base = bigNum(crl.crlNumber);

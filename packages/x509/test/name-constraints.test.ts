@@ -34,12 +34,20 @@ describe("dNSName constraints", () => {
     expect(subtreeContains(dns("a.bar.example.com"), dns("*.example.com"), "excluded")).toBe(false);
   });
   it("constraint syntax: no wildcard, no leading period, minimum 0 and no maximum", () => {
-    const st = (base: GeneralName, extra: Partial<GeneralSubtree> = {}): GeneralSubtree => ({ base, minimum: 0, ...extra });
+    const st = (base: GeneralName, extra: Partial<GeneralSubtree> = {}): GeneralSubtree => ({
+      base,
+      minimum: 0,
+      ...extra,
+    });
     expect(code(() => checkSubtreeSyntax(st(dns("example.com")), "path[1]"))).toBeUndefined();
     expect(code(() => checkSubtreeSyntax(st(dns("*.example.com")), "path[1]"))).toBe("X509_NAME_CONSTRAINTS");
     expect(code(() => checkSubtreeSyntax(st(dns(".example.com")), "path[1]"))).toBe("X509_NAME_CONSTRAINTS");
-    expect(code(() => checkSubtreeSyntax(st(dns("example.com"), { minimum: 1 }), "path[1]"))).toBe("X509_NAME_CONSTRAINTS");
-    expect(code(() => checkSubtreeSyntax(st(dns("example.com"), { maximum: 3 }), "path[1]"))).toBe("X509_NAME_CONSTRAINTS");
+    expect(code(() => checkSubtreeSyntax(st(dns("example.com"), { minimum: 1 }), "path[1]"))).toBe(
+      "X509_NAME_CONSTRAINTS",
+    );
+    expect(code(() => checkSubtreeSyntax(st(dns("example.com"), { maximum: 3 }), "path[1]"))).toBe(
+      "X509_NAME_CONSTRAINTS",
+    );
   });
 });
 

@@ -72,7 +72,8 @@ authorityKeyIdentifier=keyid:always
 `;
 
 let dir = "";
-const now = Math.floor(Date.now() / 1000);
+/** Set after the PKI is made: every certificate and CRL is valid by then. */
+let now = 0;
 
 function ossl(...args: string[]): string {
   return execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -85,8 +86,26 @@ function key(name: string): void {
 function issue(name: string, subject: string, issuer: string, section: string, days = 3650): void {
   key(name);
   ossl("req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`);
-  ossl("x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.pem`, "-CAkey", `${issuer}.key`, "-CAcreateserial",
-    "-days", String(days), "-sha256", "-extfile", "ext.cnf", "-extensions", section, "-out", `${name}.pem`);
+  ossl(
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    `${issuer}.pem`,
+    "-CAkey",
+    `${issuer}.key`,
+    "-CAcreateserial",
+    "-days",
+    String(days),
+    "-sha256",
+    "-extfile",
+    "ext.cnf",
+    "-extensions",
+    section,
+    "-out",
+    `${name}.pem`,
+  );
 }
 
 function pem(name: string): string {
@@ -130,8 +149,24 @@ describe.skipIf(!hasOpenssl)("OpenSSL interop: rotkit validatePath vs openssl ve
     writeFileSync(join(dir, "index.txt"), "");
     writeFileSync(join(dir, "crlnumber"), "01\n");
     key("root");
-    ossl("req", "-x509", "-new", "-key", "root.key", "-subj", "/CN=rotkit interop root", "-days", "3650", "-sha256",
-      "-config", "ext.cnf", "-extensions", "root", "-out", "root.pem");
+    ossl(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "root.key",
+      "-subj",
+      "/CN=rotkit interop root",
+      "-days",
+      "3650",
+      "-sha256",
+      "-config",
+      "ext.cnf",
+      "-extensions",
+      "root",
+      "-out",
+      "root.pem",
+    );
     // req -x509 with -config wants a [req] section: the extfile above doubles as the config
     issue("ica", "/CN=rotkit interop ICA", "root", "ica");
     issue("leaf", "/CN=www.example.com", "ica", "leaf");
@@ -144,8 +179,28 @@ describe.skipIf(!hasOpenssl)("OpenSSL interop: rotkit validatePath vs openssl ve
     issue("notca", "/CN=not a CA", "ica", "leaf");
     issue("undernotca", "/CN=under a leaf", "notca", "leaf");
     issue("revoked", "/CN=revoked", "ica", "leaf");
+    // the root's key under another name: signatures verify, names do not chain
+    ossl(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "root.key",
+      "-subj",
+      "/CN=alias root",
+      "-days",
+      "3650",
+      "-sha256",
+      "-config",
+      "ext.cnf",
+      "-extensions",
+      "root",
+      "-out",
+      "alias.pem",
+    );
     ossl("ca", "-config", "ca.cnf", "-revoke", "revoked.pem", "-keyfile", "ica.key", "-cert", "ica.pem");
     ossl("ca", "-config", "ca.cnf", "-gencrl", "-keyfile", "ica.key", "-cert", "ica.pem", "-out", "ica-crl.pem");
+    now = Math.floor(Date.now() / 1000) + 1;
   }, 60_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -158,7 +213,9 @@ describe.skipIf(!hasOpenssl)("OpenSSL interop: rotkit validatePath vs openssl ve
 
   it("a host name the leaf does not carry: both reject", async () => {
     expect(opensslVerify("leaf", ["ica"], ["-verify_hostname", "other.example.com"])).toBe(false);
-    expect(await rotkit("leaf", ["ica"], { peerName: { kind: "DNS", value: "other.example.com" } })).toBe("X509_PEER_NAME");
+    expect(await rotkit("leaf", ["ica"], { peerName: { kind: "DNS", value: "other.example.com" } })).toBe(
+      "X509_PEER_NAME",
+    );
   });
 
   it("a SAN outside the intermediate's permitted subtree: both reject", async () => {
@@ -192,6 +249,11 @@ describe.skipIf(!hasOpenssl)("OpenSSL interop: rotkit validatePath vs openssl ve
   it("a certificate issued by a non-CA: both reject", async () => {
     expect(opensslVerify("undernotca", ["ica", "notca"])).toBe(false);
     expect(await rotkit("undernotca", ["ica", "notca"])).toBe("X509_NOT_CA");
+  });
+
+  it("a key that verifies under a name that does not chain: both reject, rotkit says X509_NAME_CHAINING", async () => {
+    expect(spawnSync("openssl", ["verify", "-CAfile", "alias.pem", "ica.pem"], { cwd: dir }).status).not.toBe(0);
+    expect(await rotkit("ica", [], { trustAnchors: [pem("alias")] })).toBe("X509_NAME_CHAINING");
   });
 
   it("a missing intermediate: both reject", async () => {

@@ -68,18 +68,30 @@ describe("basic constraints and path length", () => {
   it("4.6.6: pathLenConstraint 0 followed by another CA → X509_PATH_LEN", async () => {
     expect(
       await codeOf(
-        run(["TrustAnchorRootCertificate", "pathLenConstraint0CACert", "pathLenConstraint0subCACert", "InvalidpathLenConstraintTest6EE"]),
+        run([
+          "TrustAnchorRootCertificate",
+          "pathLenConstraint0CACert",
+          "pathLenConstraint0subCACert",
+          "InvalidpathLenConstraintTest6EE",
+        ]),
       ),
     ).toBe("X509_PATH_LEN@path[1]");
   });
   it("4.6.15: a self-issued certificate does not count toward pathLenConstraint", async () => {
-    const r = await run(["TrustAnchorRootCertificate", "pathLenConstraint0CACert", "pathLenConstraint0SelfIssuedCACert", "ValidSelfIssuedpathLenConstraintTest15EE"]);
+    const r = await run([
+      "TrustAnchorRootCertificate",
+      "pathLenConstraint0CACert",
+      "pathLenConstraint0SelfIssuedCACert",
+      "ValidSelfIssuedpathLenConstraintTest15EE",
+    ]);
     expect(r.path.length).toBe(4);
   });
   it("4.6.2: an issuer with cA false → X509_NOT_CA", async () => {
-    expect(await codeOf(run(["TrustAnchorRootCertificate", "basicConstraintsCriticalcAFalseCACert", "InvalidcAFalseTest2EE"]))).toBe(
-      "X509_NOT_CA@path[1]",
-    );
+    expect(
+      await codeOf(
+        run(["TrustAnchorRootCertificate", "basicConstraintsCriticalcAFalseCACert", "InvalidcAFalseTest2EE"]),
+      ),
+    ).toBe("X509_NOT_CA@path[1]");
   });
 });
 
@@ -96,11 +108,16 @@ describe("revocation", () => {
   });
   it("hard mode without the intermediate's CRL → X509_REVOCATION_UNKNOWN", async () => {
     expect(
-      await codeOf(run(["TrustAnchorRootCertificate", "GoodCACert", "ValidCertificatePathTest1EE"], ["TrustAnchorRootCRL"])),
+      await codeOf(
+        run(["TrustAnchorRootCertificate", "GoodCACert", "ValidCertificatePathTest1EE"], ["TrustAnchorRootCRL"]),
+      ),
     ).toBe("X509_REVOCATION_UNKNOWN@path[0]");
   });
   it("4.4.1 style: the CRLs in scope do not list the leaf → valid", async () => {
-    const r = await run(["TrustAnchorRootCertificate", "GoodCACert", "ValidCertificatePathTest1EE"], ["TrustAnchorRootCRL", "GoodCACRL"]);
+    const r = await run(
+      ["TrustAnchorRootCertificate", "GoodCACert", "ValidCertificatePathTest1EE"],
+      ["TrustAnchorRootCRL", "GoodCACRL"],
+    );
     expect(r.anchor).toBeDefined();
   });
 });
@@ -113,7 +130,9 @@ describe("path building", () => {
   });
   it("maxDepth 0 refuses a path with one intermediate → X509_MAX_DEPTH", async () => {
     expect(
-      await codeOf(run(["TrustAnchorRootCertificate", "GoodCACert", "ValidCertificatePathTest1EE"], [], { maxDepth: 0 })),
+      await codeOf(
+        run(["TrustAnchorRootCertificate", "GoodCACert", "ValidCertificatePathTest1EE"], [], { maxDepth: 0 }),
+      ),
     ).toMatch(/^X509_MAX_DEPTH@/);
   });
   it("a decoy-filled pool still finds the path, leaf first … anchor last", async () => {
