@@ -5,7 +5,7 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { generateSoftwareKey, nobleProvider, publicKeyToJwk, utf8Encode, webCryptoProvider } from "@rotkit/core";
 import { decodeCoseSign1Unverified, signCoseSign1, sigStructure1, verifyCoseSign1 } from "@rotkit/cose";
-import { compare, concurrently, fmtRate, pairedRatio, type Rate } from "./harness.js";
+import { compare, concurrently, fmtRate } from "./harness.js";
 
 const MESSAGES = 64;
 const IN_FLIGHT = 32;

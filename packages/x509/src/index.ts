@@ -1,3 +1,15 @@
+// Path building, RFC 5280 §6.1 validation, profiles and CRL checking.
+export { type BuildContext, buildPath } from "./build.js";
+export * from "./cert.js";
+export * from "./crl.js";
+export * from "./der/algorithm.js";
+export { asMalformed, malformed } from "./der/errors.js";
+export * from "./der/issues.js";
+export * from "./der/oid.js";
+export * from "./der/primitives.js";
+export * from "./der/read.js";
+export * from "./der/strings.js";
+export * from "./der/time.js";
 export {
   type DiceLayerMeasurements,
   type DiceNameMismatch,
@@ -35,16 +47,6 @@ export {
   type UnknownField,
 } from "./dice/tcb-info.js";
 export { type DiceUeid, decodeDiceUeid } from "./dice/ueid.js";
-export * from "./types.js";
-export * from "./cert.js";
-export * from "./der/algorithm.js";
-export { asMalformed, malformed } from "./der/errors.js";
-export * from "./der/issues.js";
-export * from "./der/oid.js";
-export * from "./der/primitives.js";
-export * from "./der/read.js";
-export * from "./der/strings.js";
-export * from "./der/time.js";
 export * from "./extensions/constraints.js";
 export * from "./extensions/decode.js";
 export * from "./extensions/distribution-points.js";
@@ -53,36 +55,38 @@ export * from "./extensions/identifiers.js";
 export * from "./extensions/key-usage.js";
 // OID_EXT_KEY_USAGE (2.5.29.37) comes from ./dice/oids.js, same value.
 export {
-  OID_SUBJECT_KEY_IDENTIFIER,
-  OID_KEY_USAGE,
-  OID_SUBJECT_ALT_NAME,
-  OID_ISSUER_ALT_NAME,
+  OID_ANY_EXTENDED_KEY_USAGE,
+  OID_ANY_POLICY,
+  OID_AUTHORITY_KEY_IDENTIFIER,
   OID_BASIC_CONSTRAINTS,
+  OID_CERTIFICATE_ISSUER,
+  OID_CERTIFICATE_POLICIES,
+  OID_CRL_DISTRIBUTION_POINTS,
   OID_CRL_NUMBER,
   OID_CRL_REASON,
-  OID_INVALIDITY_DATE,
   OID_DELTA_CRL_INDICATOR,
-  OID_ISSUING_DISTRIBUTION_POINT,
-  OID_CERTIFICATE_ISSUER,
-  OID_NAME_CONSTRAINTS,
-  OID_CRL_DISTRIBUTION_POINTS,
-  OID_CERTIFICATE_POLICIES,
-  OID_POLICY_MAPPINGS,
-  OID_AUTHORITY_KEY_IDENTIFIER,
-  OID_POLICY_CONSTRAINTS,
   OID_FRESHEST_CRL,
   OID_INHIBIT_ANY_POLICY,
-  OID_ANY_POLICY,
-  OID_ANY_EXTENDED_KEY_USAGE,
+  OID_INVALIDITY_DATE,
+  OID_ISSUER_ALT_NAME,
+  OID_ISSUING_DISTRIBUTION_POINT,
+  OID_KEY_USAGE,
+  OID_NAME_CONSTRAINTS,
+  OID_POLICY_CONSTRAINTS,
+  OID_POLICY_MAPPINGS,
+  OID_SUBJECT_ALT_NAME,
+  OID_SUBJECT_KEY_IDENTIFIER,
 } from "./extensions/oids.js";
 export * from "./extensions/policies.js";
-export * from "./names.js";
-export * from "./pem.js";
-export * from "./crl.js";
-// Path building, RFC 5280 §6.1 validation, profiles and CRL checking.
-export { type BuildContext, buildPath } from "./build.js";
-export { checkNameConstraints, checkSubtreeSyntax, constrainedNames, type NameConstraintsState, subtreeContains } from "./name-constraints.js";
+export {
+  checkNameConstraints,
+  checkSubtreeSyntax,
+  constrainedNames,
+  type NameConstraintsState,
+  subtreeContains,
+} from "./name-constraints.js";
 export { dnWithin } from "./name-constraints-dn.js";
+export * from "./names.js";
 export type {
   CertificateInput,
   CrlInput,
@@ -92,9 +96,18 @@ export type {
   ValidatePathOptions,
   ValidatePathResult,
 } from "./options.js";
-export { checkPeerName, dnsNameMatches, emailMatches, formatIpAddress, isValidDnsName, parseIpAddress } from "./peer-name.js";
+export {
+  checkPeerName,
+  dnsNameMatches,
+  emailMatches,
+  formatIpAddress,
+  isValidDnsName,
+  parseIpAddress,
+} from "./peer-name.js";
+export * from "./pem.js";
 export { PolicyProcessor } from "./policy.js";
 export { checkProfile, type Role } from "./profiles.js";
 export { checkRevocation, parseCrlInput, type RevocationContext } from "./revocation.js";
 export { type ResolvedSignatureAlg, resolveSignatureAlgorithm, verifySigned } from "./signature.js";
+export * from "./types.js";
 export { isSelfIssued, PROCESSED_CRITICAL_EXTENSIONS, toCertificate, validatePath } from "./validate.js";

@@ -70,7 +70,7 @@ export function checkRfc5280Profile(cert: Certificate, role: Role, selfIssued: b
     fail("X509_PROFILE", "CA certificate with an empty subject", at);
   if (emptySubject) {
     const san = extension(cert, EXT.subjectAltName);
-    if (!san || !san.critical) fail("X509_PROFILE", "empty subject without a critical subjectAltName", at);
+    if (!san?.critical) fail("X509_PROFILE", "empty subject without a critical subjectAltName", at);
   }
   // §4.2.1.9 / §4.2.1.3: keyCertSign only with cA.
   // (an issuing certificate breaking it is reported as X509_NOT_CA by §6.1.4 (k) instead)
@@ -156,7 +156,7 @@ export function checkWebPkiProfile(cert: Certificate, role: Role, at: string): v
     return;
   }
   // CA certificates: BR §7.1.2.1 (roots), §7.1.2.2-7.1.2.6 (subordinate CAs)
-  if (!bc || !bc.critical || !cert.ext.basicConstraints?.ca)
+  if (!bc?.critical || !cert.ext.basicConstraints?.ca)
     fail("X509_PROFILE", "webpki: CA without critical basicConstraints cA", at);
   if (!hasKu(cert, KeyUsageBit.keyCertSign)) fail("X509_PROFILE", "webpki: CA without keyUsage keyCertSign", at);
   if (role === "anchor") {

@@ -63,7 +63,7 @@ function hashOf(algId: Uint8Array): HashAlg {
   const el = readDer(algId, 0);
   if (el.tag !== 0x30 || el.end !== algId.length) malformed("RSASSA-PSS-params: bad hash AlgorithmIdentifier");
   const [oid, params, extra] = derChildren(el.contents, 3);
-  if (!oid || oid.tag !== 0x06 || extra) malformed("RSASSA-PSS-params: bad hash AlgorithmIdentifier");
+  if (oid?.tag !== 0x06 || extra) malformed("RSASSA-PSS-params: bad hash AlgorithmIdentifier");
   if (params && !(params.tag === 0x05 && params.contents.length === 0)) malformed("RSASSA-PSS-params: hash parameters");
   const hash = HASH_OIDS[oidText(oid.contents)];
   if (!hash) unsupported("RSASSA-PSS with a hash other than SHA-256/384/512");
@@ -91,7 +91,7 @@ function pssParams(params: Uint8Array | undefined): { hash: HashAlg; saltLength:
       const el = readDer(inner, 0);
       if (el.tag !== 0x30 || el.end !== inner.length) malformed("RSASSA-PSS-params: bad maskGenAlgorithm");
       const [oid, p, extra] = derChildren(el.contents, 3);
-      if (!oid || oid.tag !== 0x06 || !p || extra) malformed("RSASSA-PSS-params: bad maskGenAlgorithm");
+      if (oid?.tag !== 0x06 || !p || extra) malformed("RSASSA-PSS-params: bad maskGenAlgorithm");
       if (oidText(oid.contents) !== SIG.mgf1) unsupported("RSASSA-PSS with a mask generation function other than MGF1");
       mgfHash = hashOf(el.contents.subarray(p.start, p.end));
     } else if (f.tag === 0xa2) {

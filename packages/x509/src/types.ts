@@ -94,7 +94,11 @@ export interface KnownExtensions {
   policyMappings?: { issuerDomainPolicy: string; subjectDomainPolicy: string }[];
   policyConstraints?: { requireExplicitPolicy?: number; inhibitPolicyMapping?: number };
   inhibitAnyPolicy?: number;
-  authorityKeyIdentifier?: { keyIdentifier?: Uint8Array; authorityCertIssuer?: GeneralName[]; authorityCertSerialNumber?: Uint8Array };
+  authorityKeyIdentifier?: {
+    keyIdentifier?: Uint8Array;
+    authorityCertIssuer?: GeneralName[];
+    authorityCertSerialNumber?: Uint8Array;
+  };
   subjectKeyIdentifier?: Uint8Array;
   crlDistributionPoints?: DistributionPoint[];
   freshestCrl?: DistributionPoint[];
@@ -145,7 +149,14 @@ export interface Crl {
   issuer: Name;
   thisUpdate: number;
   nextUpdate?: number;
-  revoked: { serialNumber: Uint8Array; revocationDate: number; reason?: number; invalidityDate?: number; certificateIssuer?: GeneralName[]; extensions: Extension[] }[];
+  revoked: {
+    serialNumber: Uint8Array;
+    revocationDate: number;
+    reason?: number;
+    invalidityDate?: number;
+    certificateIssuer?: GeneralName[];
+    extensions: Extension[];
+  }[];
   extensions: Extension[];
   crlNumber?: Uint8Array;
   deltaCrlIndicator?: Uint8Array;
