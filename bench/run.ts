@@ -5,6 +5,7 @@ export {};
 
 const benches: Record<string, () => Promise<{ default: (json: boolean) => Promise<Record<string, number>> }>> = {
   cose: () => import("./cose.js"),
+  x509: () => import("./x509.js"),
 };
 
 const args = process.argv.slice(2);
