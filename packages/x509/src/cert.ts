@@ -10,7 +10,7 @@ import { decodeKnownExtensions } from "./extensions/decode.js";
 import * as O from "./extensions/oids.js";
 import { parseNameElement } from "./names.js";
 import { pemBlocks } from "./pem.js";
-import { type Certificate, type Extension, KeyUsageBit } from "./types.js";
+import { type AlgorithmIdentifier, type Certificate, type Extension, KeyUsageBit } from "./types.js";
 
 // X.509 certificates, RFC 5280 §4.1:
 //   Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm AlgorithmIdentifier,
@@ -37,22 +37,50 @@ function limitsOf(options: ParseOptions | undefined): X509Limits {
   return l === undefined ? DEFAULT_X509_LIMITS : { ...DEFAULT_X509_LIMITS, ...l };
 }
 
+/** A signed object's outer SEQUENCE, read: the TBS element (within `der`) and the outer signature. */
+export interface SignedEnvelope {
+  tbs: DerElement;
+  /** The DER of the TBS part: the bytes the signature covers. */
+  tbsBytes: Uint8Array;
+  signatureAlgorithm: AlgorithmIdentifier;
+  signature: Uint8Array;
+}
+
 /**
- * signatureValue BIT STRING. A bit length that is not whole octets cannot be any algorithm's signature; the bytes
- * are replaced by an empty array (which verifies under no algorithm, so nothing malleable gets through) and the
- * deviation is recorded as `signature-not-octets` — the certificate still parses, its signature just fails (NIST
- * PKITS 4.1.2 is such a certificate).
+ * The outer structure that certificates (RFC 5280 §4.1) and CRLs (§5.1) share: exactly one
+ * `SEQUENCE { tbs SEQUENCE, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }` filling `der`.
+ *
+ * A signatureValue whose bit length is not whole octets cannot be any algorithm's signature; its bytes are replaced
+ * by an empty array (which verifies under no algorithm, so nothing malleable gets through) and the deviation is
+ * recorded as `signature-not-octets` — the object still parses, its signature just fails (NIST PKITS 4.1.2 is such a
+ * certificate).
  *
  * @example
  * ```ts
- * const sig = signatureBits(outer[2], issues);
+ * const { tbs, signatureAlgorithm, signature } = signedEnvelope(der, "Certificate", "tbsCertificate", issues);
  * ```
  */
-export function signatureBits(el: DerElement, issues: ProfileIssue[]): Uint8Array {
-  const bs = derBitString(el, "signatureValue");
-  if (bs.unusedBits === 0) return bs.bytes;
-  noteIssue(issues, "signature-not-octets");
-  return new Uint8Array(0);
+export function signedEnvelope(
+  der: Uint8Array,
+  what: "Certificate" | "CertificateList",
+  tbsName: string,
+  issues: ProfileIssue[],
+): SignedEnvelope {
+  const top = derRead(der, 0);
+  if (top.tag !== Tag.SEQUENCE) malformed(`${what} must be a SEQUENCE`, 0);
+  if (top.end !== der.length) malformed(`trailing bytes after the ${what}`, top.end);
+  const [tbs, sigAlgEl, sigEl] = derElements(top.contents, 3, what);
+  if (tbs === undefined || sigAlgEl === undefined || sigEl === undefined || tbs.tag !== Tag.SEQUENCE) {
+    return malformed(`${what} must be SEQUENCE { ${tbsName}, signatureAlgorithm, signatureValue }`);
+  }
+  const signatureAlgorithm = derAlgorithmIdentifier(sigAlgEl, "signatureAlgorithm");
+  const bs = derBitString(sigEl, "signatureValue");
+  let signature = bs.bytes;
+  if (bs.unusedBits !== 0) {
+    noteIssue(issues, "signature-not-octets");
+    signature = new Uint8Array(0);
+  }
+  return { tbs, tbsBytes: top.contents.subarray(tbs.start, tbs.end), signatureAlgorithm, signature };
 }
 
 /** Reads a Time and records GeneralizedTime used for a date UTCTime must carry (RFC 5280 §4.1.2.5). */
@@ -130,18 +158,12 @@ export function parseCertificate(der: Uint8Array, options?: ParseOptions): Parse
 
 function parse(bytes: Uint8Array, limits: X509Limits): ParsedCertificate {
   const issues: ProfileIssue[] = [];
-  const top = derRead(bytes, 0);
-  if (top.tag !== Tag.SEQUENCE) malformed("Certificate must be a SEQUENCE", 0);
-  if (top.end !== bytes.length) malformed("trailing bytes after the Certificate", top.end);
-  const outer = derElements(top.contents, 3, "Certificate");
-  const tbsEl = outer[0];
-  const sigAlgEl = outer[1];
-  const sigEl = outer[2];
-  if (tbsEl === undefined || sigAlgEl === undefined || sigEl === undefined || tbsEl.tag !== Tag.SEQUENCE) {
-    malformed("Certificate must be SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }");
-  }
-  const signatureAlgorithm = derAlgorithmIdentifier(sigAlgEl, "signatureAlgorithm");
-  const signature = signatureBits(sigEl, issues);
+  const {
+    tbs: tbsEl,
+    tbsBytes,
+    signatureAlgorithm,
+    signature,
+  } = signedEnvelope(bytes, "Certificate", "tbsCertificate", issues);
 
   const tc = tbsEl.contents;
   const f = derElements(tc, 10, "TBSCertificate");
@@ -215,7 +237,7 @@ function parse(bytes: Uint8Array, limits: X509Limits): ParsedCertificate {
 
   const cert: ParsedCertificate = {
     der: bytes,
-    tbs: top.contents.subarray(tbsEl.start, tbsEl.end),
+    tbs: tbsBytes,
     version,
     serialNumber,
     signatureAlgorithm,

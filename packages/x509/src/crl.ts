@@ -1,5 +1,5 @@
 import { type DerElement, RotkitError } from "@rotkit/core";
-import { parseExtensionsElement, signatureBits } from "./cert.js";
+import { parseExtensionsElement, signedEnvelope } from "./cert.js";
 import { derAlgorithmIdentifier } from "./der/algorithm.js";
 import { asMalformed, malformed } from "./der/errors.js";
 import { noteIssue, type ProfileIssue } from "./der/issues.js";
@@ -107,18 +107,12 @@ export function parseCrl(der: Uint8Array, options?: { limits?: Partial<X509Limit
 
 function parse(bytes: Uint8Array, limits: X509Limits): ParsedCrl {
   const issues: ProfileIssue[] = [];
-  const top = derRead(bytes, 0);
-  if (top.tag !== Tag.SEQUENCE) malformed("CertificateList must be a SEQUENCE", 0);
-  if (top.end !== bytes.length) malformed("trailing bytes after the CertificateList", top.end);
-  const outer = derElements(top.contents, 3, "CertificateList");
-  const tbsEl = outer[0];
-  const sigAlgEl = outer[1];
-  const sigEl = outer[2];
-  if (tbsEl === undefined || sigAlgEl === undefined || sigEl === undefined || tbsEl.tag !== Tag.SEQUENCE) {
-    malformed("CertificateList must be SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue }");
-  }
-  const signatureAlgorithm = derAlgorithmIdentifier(sigAlgEl, "signatureAlgorithm");
-  const signature = signatureBits(sigEl, issues);
+  const {
+    tbs: tbsEl,
+    tbsBytes,
+    signatureAlgorithm,
+    signature,
+  } = signedEnvelope(bytes, "CertificateList", "tbsCertList", issues);
 
   const tc = tbsEl.contents;
   const f = derElements(tc, 7, "TBSCertList");
@@ -171,7 +165,7 @@ function parse(bytes: Uint8Array, limits: X509Limits): ParsedCrl {
 
   const crl: ParsedCrl = {
     der: bytes,
-    tbs: top.contents.subarray(tbsEl.start, tbsEl.end),
+    tbs: tbsBytes,
     version,
     signatureAlgorithm,
     tbsSignatureAlgorithm,

@@ -1,13 +1,13 @@
 import {
   bytesEqual,
   type CryptoProvider,
-  derChildren,
   type HashAlg,
   type PublicKey,
   RotkitError,
-  readDer,
   type SignatureAlg,
 } from "@rotkit/core";
+import { derOid } from "./der/oid.js";
+import { derElements, derWhole, Tag } from "./der/read.js";
 import type { Profile } from "./options.js";
 import type { AlgorithmIdentifier } from "./types.js";
 import { SIG } from "./validate-oids.js";
@@ -41,31 +41,22 @@ function malformed(message: string): never {
   throw new RotkitError("X509_MALFORMED", message);
 }
 
-function oidText(bytes: Uint8Array): string {
-  const parts: number[] = [];
-  let v = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    v = v * 128 + (b & 0x7f);
-    if ((b & 0x80) === 0) {
-      if (parts.length === 0) {
-        const first = v < 80 ? Math.floor(v / 40) : 2;
-        parts.push(first, v - first * 40);
-      } else parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join(".");
-}
+/** Algorithms known by name but not verifiable here (ML-DSA, FIPS 204 / RFC 9881), so an error can say what it saw. */
+const KNOWN_UNSUPPORTED: Readonly<Record<string, string>> = {
+  "2.16.840.1.101.3.4.3.17": "ML-DSA-44",
+  "2.16.840.1.101.3.4.3.18": "ML-DSA-65",
+  "2.16.840.1.101.3.4.3.19": "ML-DSA-87",
+};
 
 /** HashAlgorithm / MGF hash AlgorithmIdentifier inside RSASSA-PSS-params: SHA-2 with NULL or absent parameters. */
 function hashOf(algId: Uint8Array): HashAlg {
-  const el = readDer(algId, 0);
-  if (el.tag !== 0x30 || el.end !== algId.length) malformed("RSASSA-PSS-params: bad hash AlgorithmIdentifier");
-  const [oid, params, extra] = derChildren(el.contents, 3);
-  if (oid?.tag !== 0x06 || extra) malformed("RSASSA-PSS-params: bad hash AlgorithmIdentifier");
-  if (params && !(params.tag === 0x05 && params.contents.length === 0)) malformed("RSASSA-PSS-params: hash parameters");
-  const hash = HASH_OIDS[oidText(oid.contents)];
+  const what = "RSASSA-PSS-params hash AlgorithmIdentifier";
+  const el = derWhole(algId, Tag.SEQUENCE, what);
+  const [oid, params, extra] = derElements(el.contents, 3, what);
+  if (extra) malformed(`${what}: too many fields`);
+  if (params && !(params.tag === Tag.NULL && params.contents.length === 0))
+    malformed("RSASSA-PSS-params: hash parameters");
+  const hash = HASH_OIDS[derOid(oid, what)];
   if (!hash) unsupported("RSASSA-PSS with a hash other than SHA-256/384/512");
   return hash;
 }
@@ -76,35 +67,34 @@ function hashOf(algId: Uint8Array): HashAlg {
  */
 function pssParams(params: Uint8Array | undefined): { hash: HashAlg; saltLength: number } {
   if (!params) unsupported("RSASSA-PSS without parameters means SHA-1");
-  const seq = readDer(params, 0);
-  if (seq.tag !== 0x30 || seq.end !== params.length) malformed("RSASSA-PSS-params is not a SEQUENCE");
+  const seq = derWhole(params, Tag.SEQUENCE, "RSASSA-PSS-params");
   let hash: HashAlg | undefined;
   let mgfHash: HashAlg | undefined;
   let saltLength = 20;
   let lastTag = 0;
-  for (const f of derChildren(seq.contents, 4)) {
+  for (const f of derElements(seq.contents, 4, "RSASSA-PSS-params")) {
     if (f.tag <= lastTag) malformed("RSASSA-PSS-params fields out of order");
     lastTag = f.tag;
     const inner = f.contents;
     if (f.tag === 0xa0) hash = hashOf(inner);
     else if (f.tag === 0xa1) {
-      const el = readDer(inner, 0);
-      if (el.tag !== 0x30 || el.end !== inner.length) malformed("RSASSA-PSS-params: bad maskGenAlgorithm");
-      const [oid, p, extra] = derChildren(el.contents, 3);
-      if (oid?.tag !== 0x06 || !p || extra) malformed("RSASSA-PSS-params: bad maskGenAlgorithm");
-      if (oidText(oid.contents) !== SIG.mgf1) unsupported("RSASSA-PSS with a mask generation function other than MGF1");
+      const el = derWhole(inner, Tag.SEQUENCE, "RSASSA-PSS-params maskGenAlgorithm");
+      const [oid, p, extra] = derElements(el.contents, 3, "RSASSA-PSS-params maskGenAlgorithm");
+      if (!p || extra) malformed("RSASSA-PSS-params: bad maskGenAlgorithm");
+      if (derOid(oid, "RSASSA-PSS-params maskGenAlgorithm") !== SIG.mgf1)
+        unsupported("RSASSA-PSS with a mask generation function other than MGF1");
       mgfHash = hashOf(el.contents.subarray(p.start, p.end));
     } else if (f.tag === 0xa2) {
-      const i = readDer(inner, 0);
-      if (i.tag !== 0x02 || i.end !== inner.length || i.contents.length === 0 || i.contents.length > 2) {
+      const i = derWhole(inner, Tag.INTEGER, "RSASSA-PSS-params saltLength");
+      if (i.contents.length === 0 || i.contents.length > 2) {
         malformed("RSASSA-PSS-params: bad saltLength");
       }
       if (((i.contents[0] as number) & 0x80) !== 0) malformed("RSASSA-PSS-params: negative saltLength");
       saltLength = 0;
       for (const b of i.contents) saltLength = saltLength * 256 + b;
     } else if (f.tag === 0xa3) {
-      const i = readDer(inner, 0);
-      if (i.tag !== 0x02 || i.end !== inner.length || i.contents.length !== 1 || i.contents[0] !== 1) {
+      const i = derWhole(inner, Tag.INTEGER, "RSASSA-PSS-params trailerField");
+      if (i.contents.length !== 1 || i.contents[0] !== 1) {
         malformed("RSASSA-PSS-params: trailerField must be 1");
       }
     } else malformed("RSASSA-PSS-params: unknown field");
@@ -163,7 +153,7 @@ export function resolveSignatureAlgorithm(id: AlgorithmIdentifier): ResolvedSign
       return { alg, kind: "rsa-pss", hash, pssSaltLength: saltLength };
     }
     default:
-      return unsupported(`signature algorithm ${id.oid} is not supported`);
+      return unsupported(`signature algorithm ${KNOWN_UNSUPPORTED[id.oid] ?? id.oid} is not supported`);
   }
 }
 
@@ -173,6 +163,21 @@ export function rsaModulusBits(n: Uint8Array): number {
   while (i < n.length && n[i] === 0) i++;
   if (i === n.length) return 0;
   return (n.length - i - 1) * 8 + (32 - Math.clz32(n[i] as number));
+}
+
+/**
+ * Whether `key` is of the type `r` signs with (EC for ECDSA, the same curve for EdDSA, RSA for PKCS #1 / PSS): a key
+ * of another type cannot have made the signature.
+ *
+ * @example
+ * ```ts
+ * keyFitsAlgorithm(resolveSignatureAlgorithm(cert.signatureAlgorithm), issuer.publicKey); // true
+ * ```
+ */
+export function keyFitsAlgorithm(r: ResolvedSignatureAlg, key: PublicKey): boolean {
+  if (r.kind === "ecdsa") return key.kty === "EC";
+  if (r.kind === "eddsa") return key.kty === "OKP" && key.crv === r.alg;
+  return key.kty === "RSA";
 }
 
 /**
@@ -186,22 +191,22 @@ export function rsaModulusBits(n: Uint8Array): number {
  * ```
  */
 export function checkAlgorithmForKey(r: ResolvedSignatureAlg, key: PublicKey, profile: Profile): void {
+  if (!keyFitsAlgorithm(r, key)) {
+    unsupported(`${r.alg} needs ${r.kind === "ecdsa" ? "an EC" : r.kind === "eddsa" ? `an ${r.alg}` : "an RSA"} key`);
+  }
   switch (r.kind) {
     case "ecdsa": {
-      if (key.kty !== "EC") unsupported(`${r.alg} needs an EC key`);
-      if (profile === "webpki") {
+      if (profile === "webpki" && key.kty === "EC") {
         const ok = (key.crv === "P-256" && r.hash === "SHA-256") || (key.crv === "P-384" && r.hash === "SHA-384");
         if (!ok) throw new RotkitError("X509_PROFILE", `webpki: ECDSA ${key.crv} with ${r.hash} is not allowed`);
       }
       return;
     }
     case "eddsa":
-      if (key.kty !== "OKP" || key.crv !== r.alg) unsupported(`${r.alg} needs an ${r.alg} key`);
       if (profile === "webpki") throw new RotkitError("X509_PROFILE", `webpki: ${r.alg} signatures are not allowed`);
       return;
     case "rsa-pkcs1":
     case "rsa-pss":
-      if (key.kty !== "RSA") unsupported(`${r.alg} needs an RSA key`);
       if (r.kind === "rsa-pss" && profile === "webpki" && r.pssSaltLength !== HASH_LEN[r.hash as HashAlg]) {
         throw new RotkitError("X509_PROFILE", "webpki: RSASSA-PSS salt length must equal the hash length");
       }
@@ -239,7 +244,9 @@ export async function verifySigned(
     return await provider.verify(r.alg, key, tbs, signature, opts);
   } catch (e) {
     if (e instanceof RotkitError && e.code === "CRYPTO_UNSUPPORTED_ALG") unsupported(e.message);
-    if (e instanceof RotkitError && e.code === "CRYPTO_INVALID_KEY") unsupported(`issuer key not usable: ${e.message}`);
+    if (e instanceof RotkitError && e.code === "CRYPTO_INVALID_KEY") {
+      throw new RotkitError("X509_UNSUPPORTED_ALG", `issuer key not usable: ${e.message}`, { cause: e });
+    }
     if (e instanceof RotkitError && e.code === "CRYPTO_INVALID_SIGNATURE_FORMAT") return false;
     throw e;
   }

@@ -11,8 +11,8 @@ import { RotkitError } from "@rotkit/core";
  * if (el.tag !== 0x30) malformed("Certificate must be a SEQUENCE", el.start);
  * ```
  */
-export function malformed(what: string, at?: number): never {
-  throw new RotkitError("X509_MALFORMED", what, at === undefined ? undefined : { at });
+export function malformed(what: string, at?: number, cause?: unknown): never {
+  throw new RotkitError("X509_MALFORMED", what, { at, cause });
 }
 
 /**

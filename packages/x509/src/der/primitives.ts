@@ -92,10 +92,9 @@ export function derBitString(el: DerElement, what: string, tag: number = Tag.BIT
   const c = el.contents;
   if (c.length === 0) malformed(`${what}: BIT STRING without the unused-bits octet`, el.start);
   const unused = c[0] as number;
-  if (unused > 7) malformed(`${what}: BIT STRING unused-bit count above 7`, el.start);
-  if (c.length === 1) {
-    if (unused !== 0) malformed(`${what}: empty BIT STRING with unused bits`, el.start);
-  } else if (((c[c.length - 1] as number) & ((1 << unused) - 1)) !== 0) {
+  // X.690 §8.6.2.2: 0..7, and 0 when there are no bits.
+  if (unused > 7 || (c.length === 1 && unused !== 0)) malformed(`${what}: bad unused-bits count`, el.start);
+  if (c.length > 1 && ((c[c.length - 1] as number) & ((1 << unused) - 1)) !== 0) {
     malformed(`${what}: BIT STRING padding bits are not zero (DER)`, el.start);
   }
   return { bytes: c.subarray(1), unusedBits: unused };

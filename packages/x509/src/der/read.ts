@@ -96,7 +96,7 @@ export function derExpect(der: Uint8Array, pos: number, tag: number, what: strin
  */
 export function derWhole(der: Uint8Array, tag: number, what: string): DerElement {
   const el = derExpect(der, 0, tag, what);
-  if (el.end !== der.length) malformed(`${what}: trailing bytes`, el.end);
+  if (el.end !== der.length) malformed(`${what}: trailing bytes after the value`, el.end);
   return el;
 }
 
@@ -110,16 +110,72 @@ export function derWhole(der: Uint8Array, tag: number, what: string): DerElement
  * ```
  */
 export function derElements(contents: Uint8Array, max: number, what: string): DerElement[] {
+  return readRun(contents, 0, contents.length, max, what);
+}
+
+/**
+ * Like {@link derElements}, but reads the children of `parent` inside `buf`, the buffer `parent` was read from, so
+ * every child's start/end (and every error's offset) is a position in `buf`.
+ *
+ * @example
+ * ```ts
+ * const seq = derWhole(value, Tag.SEQUENCE, "DiceTcbInfo");
+ * const fields = derChildrenOf(value, seq, 32, "DiceTcbInfo"); // fields[0].start === 2
+ * ```
+ */
+export function derChildrenOf(buf: Uint8Array, parent: DerElement, max: number, what: string): DerElement[] {
+  return readRun(buf, derContentStart(parent), parent.end, max, what);
+}
+
+/**
+ * Offset of an element's contents in the buffer it was read from.
+ *
+ * @example
+ * ```ts
+ * derContentStart(derRead(Uint8Array.of(0x04, 0x01, 0xaa), 0)); // 2
+ * ```
+ */
+export function derContentStart(el: DerElement): number {
+  return el.end - el.contents.length;
+}
+
+function readRun(buf: Uint8Array, from: number, to: number, max: number, what: string): DerElement[] {
   const out: DerElement[] = [];
-  let pos = 0;
-  const n = contents.length;
-  while (pos < n) {
+  let pos = from;
+  while (pos < to) {
     if (out.length >= max) malformed(`${what}: more than ${max} elements`, pos);
-    const el = derRead(contents, pos);
+    const el = derRead(buf, pos, to);
     out.push(el);
     pos = el.end;
   }
   return out;
+}
+
+/** One field of a SEQUENCE of context-tagged OPTIONAL fields: its tag number and whether it is constructed. */
+export interface ContextField {
+  el: DerElement;
+  n: number;
+  constructed: boolean;
+}
+
+/**
+ * Checks a SEQUENCE whose fields are all context-tagged `[n]` OPTIONAL (DiceTcbInfo, OpenDiceInput, ...): each field
+ * context-class with a low tag number, in definition order and at most once (X.690 §10.3 / DER).
+ *
+ * @example
+ * ```ts
+ * for (const { n, constructed, el } of derContextFields(derChildrenOf(value, seq, 32, what), what)) { ... }
+ * ```
+ */
+export function derContextFields(fields: readonly DerElement[], what: string): ContextField[] {
+  let last = -1;
+  return fields.map((el) => {
+    if ((el.tag & 0xc0) !== 0x80) malformed(`${what}: unexpected non-context tag 0x${el.tag.toString(16)}`, el.start);
+    const n = el.tag & 0x1f;
+    if (n <= last) malformed(`${what}: field [${n}] out of order or repeated`, el.start);
+    last = n;
+    return { el, n, constructed: (el.tag & 0x20) !== 0 };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type DerElement, utf8Decode } from "@rotkit/core";
-import { asMalformed, malformed } from "./errors.js";
+import { malformed } from "./errors.js";
 import { Tag } from "./read.js";
 
 // Character string types of X.680 §41 as X.509 names and GeneralNames use them, decoded strictly: every byte
@@ -60,7 +60,7 @@ export function derString(el: DerElement, what: string, tag: number = el.tag): s
       try {
         return utf8Decode(c);
       } catch (e) {
-        throw asMalformed(e, what);
+        return malformed(`${what}: invalid UTF-8`, el.start, e);
       }
     case Tag.PRINTABLE_STRING:
       return printable(c, what, el.start, false);

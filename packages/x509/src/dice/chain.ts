@@ -1,10 +1,10 @@
-import { type Clock, type CryptoProvider, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
+import { type Clock, type CryptoProvider, isRotkitError, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
 import { nameEquals, nameToString } from "../names.js";
+import { keyFitsAlgorithm, resolveSignatureAlgorithm, verifySigned } from "../signature.js";
 import type { Certificate, Name } from "../types.js";
 import { type DecodeDiceExtensionsOptions, decodeDiceExtensions } from "./extensions.js";
 import type { OpenDiceInput } from "./open-dice.js";
 import type { RiotCompositeDeviceId } from "./riot.js";
-import { verifyCertificateSignature } from "./signature.js";
 import { type DiceTcbInfo, expandMultiTcbInfoComp } from "./tcb-info.js";
 
 // A DICE chain is one certificate per layer: each layer's key (the CDI-derived alias/"embedded CA" key) certifies
@@ -155,7 +155,7 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
       signerText = "its own key (self-signed)";
     }
 
-    const sigOk = await verifyCertificateSignature(cert, issuerKey, provider, where);
+    const sigOk = await signatureVerifies(cert, issuerKey, provider, where);
     const namesOk = issuerName === undefined || nameEquals(cert.issuer, issuerName);
     if (!sigOk) {
       const nameNote = namesOk
@@ -192,6 +192,31 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
   }
   const layers = diceChainMeasurements(certs, options.lenient ? { lenient: true } : {});
   return { certs, layers, nameMismatches };
+}
+
+/**
+ * `cert`'s signature under `issuerKey`, with the package's signature rules (signature.ts, RFC 5280 profile). A key of
+ * the wrong type, or one the provider refuses, means the signature does not verify (X509_BAD_SIGNATURE for the
+ * chain); an algorithm rotkit cannot verify (ML-DSA, SHA-1, ...) or one with parameters it must not have is
+ * X509_UNSUPPORTED_ALG.
+ */
+async function signatureVerifies(
+  cert: Certificate,
+  issuerKey: PublicKey | undefined,
+  provider: CryptoProvider,
+  where: string,
+): Promise<boolean> {
+  try {
+    const r = resolveSignatureAlgorithm(cert.signatureAlgorithm);
+    if (issuerKey !== undefined && !keyFitsAlgorithm(r, issuerKey)) return false;
+    return await verifySigned(cert.signatureAlgorithm, issuerKey, cert.tbs, cert.signature, provider, "rfc5280");
+  } catch (e) {
+    if (isRotkitError(e, "X509_UNSUPPORTED_ALG") && isRotkitError(e.cause, "CRYPTO_INVALID_KEY")) return false;
+    if (isRotkitError(e, "X509_UNSUPPORTED_ALG", "X509_MALFORMED")) {
+      throw new RotkitError("X509_UNSUPPORTED_ALG", `${where}: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
 }
 
 function isCertificate(x: Certificate | PublicKey): x is Certificate {

@@ -1,6 +1,6 @@
 import { isRotkitError, RotkitError } from "@rotkit/core";
+import { decodeExtKeyUsage } from "../extensions/key-usage.js";
 import type { Certificate } from "../types.js";
-import { children, malformed, oidText, topLevel } from "./der.js";
 import {
   OID_EXT_KEY_USAGE,
   OID_OPEN_DICE_INPUT,
@@ -132,9 +132,5 @@ function extendedKeyUsages(cert: Certificate): string[] {
   if (cert.ext?.extKeyUsage !== undefined) return cert.ext.extKeyUsage;
   const ext = cert.extensions.find((e) => e.oid === OID_EXT_KEY_USAGE);
   if (ext === undefined) return [];
-  // RFC 5280 §4.2.1.12: ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId
-  const seq = topLevel(ext.value, 0x30, "ExtKeyUsageSyntax");
-  const items = children(ext.value, seq, "ExtKeyUsageSyntax", 256);
-  if (items.length === 0) malformed("ExtKeyUsageSyntax", "empty SEQUENCE", seq.start);
-  return items.map((el, i) => oidText(el, `ExtKeyUsageSyntax[${i}]`));
+  return decodeExtKeyUsage(ext.value);
 }

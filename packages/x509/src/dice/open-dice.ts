@@ -1,4 +1,8 @@
-import { children, contentStart, element, malformed, smallUnsigned, topLevel, utf8Text } from "./der.js";
+import { malformed } from "../der/errors.js";
+import { derSmallUint } from "../der/primitives.js";
+import { derChildrenOf, derContentStart, derContextFields, derRead, derWhole, Tag } from "../der/read.js";
+import { derString } from "../der/strings.js";
+import { decodeDiceValue } from "./errors.js";
 import type { UnknownField } from "./tcb-info.js";
 
 // Open Profile for DICE (google/open-dice docs/specification.md), "X.509 CDI Certificates" → "Custom Extension
@@ -66,36 +70,36 @@ const NAMES = [
  * ```
  */
 export function decodeOpenDiceInput(value: Uint8Array): OpenDiceInput {
+  return decodeDiceValue(value, "OpenDiceInput", readOpenDiceInput);
+}
+
+function readOpenDiceInput(value: Uint8Array): OpenDiceInput {
   const what = "OpenDiceInput";
-  const seq = topLevel(value, 0x30, what);
+  const seq = derWhole(value, Tag.SEQUENCE, what);
   const out: OpenDiceInput = { missingRequired: [], unknown: [] };
-  let last = -1;
-  for (const el of children(value, seq, what, 32)) {
-    if ((el.tag & 0xc0) !== 0x80) malformed(what, `unexpected non-context tag 0x${el.tag.toString(16)}`, el.start);
-    const n = el.tag & 0x1f;
-    if (n <= last) malformed(what, `field [${n}] out of order or repeated`, el.start);
-    last = n;
+  for (const { el, n, constructed } of derContextFields(derChildrenOf(value, seq, 32, what), what)) {
     if (n > 7) {
-      out.unknown.push({ tag: n, constructed: (el.tag & 0x20) !== 0, der: value.slice(el.start, el.end) });
+      out.unknown.push({ tag: n, constructed, der: value.slice(el.start, el.end) });
       continue;
     }
     const name = NAMES[n] as (typeof NAMES)[number];
     const field = `${what}.${name}`;
     // EXPLICIT: a constructed [n] holding exactly one element.
-    if ((el.tag & 0x20) === 0) malformed(field, "EXPLICIT tag must be constructed", el.start);
-    const inner = element(value, contentStart(el), el.end, field);
-    if (inner.end !== el.end) malformed(field, "trailing bytes inside the EXPLICIT tag", inner.end);
+    if (!constructed) malformed(`${field}: EXPLICIT tag must be constructed`, el.start);
+    const inner = derRead(value, derContentStart(el), el.end);
+    if (inner.end !== el.end) malformed(`${field}: trailing bytes inside the EXPLICIT tag`, inner.end);
     if (n <= 5) {
-      if (inner.tag !== 0x04) malformed(field, "expected OCTET STRING", inner.start);
+      if (inner.tag !== Tag.OCTET_STRING) malformed(`${field}: expected OCTET STRING`, inner.start);
       out[name as Exclude<typeof name, "mode" | "profileName">] = inner.contents.slice();
     } else if (n === 6) {
-      if (inner.tag !== 0x0a && inner.tag !== 0x02) malformed(field, "expected ENUMERATED or INTEGER", inner.start);
-      const mode = smallUnsigned(inner, field);
+      if (inner.tag !== Tag.ENUMERATED && inner.tag !== Tag.INTEGER)
+        malformed(`${field}: expected ENUMERATED or INTEGER`, inner.start);
+      const mode = derSmallUint(inner, field, Number.MAX_SAFE_INTEGER, false, inner.tag);
       out.mode = mode;
       out.modeName = OPEN_DICE_MODES[mode] ?? "notConfigured";
     } else {
-      if (inner.tag !== 0x0c) malformed(field, "expected UTF8String", inner.start);
-      out.profileName = utf8Text(inner, field);
+      if (inner.tag !== Tag.UTF8_STRING) malformed(`${field}: expected UTF8String`, inner.start);
+      out.profileName = derString(inner, field, Tag.UTF8_STRING);
     }
   }
   for (const req of ["codeHash", "configurationDescriptor", "authorityHash", "mode"] as const) {

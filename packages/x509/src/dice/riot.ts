@@ -1,5 +1,9 @@
 import { isRotkitError, type PublicKey, publicKeyFromSpki } from "@rotkit/core";
-import { children, contentStart, malformed, oidText, smallUnsigned, topLevel } from "./der.js";
+import { malformed } from "../der/errors.js";
+import { derOid } from "../der/oid.js";
+import { derSmallUint } from "../der/primitives.js";
+import { derChildrenOf, derContentStart, derWhole, Tag } from "../der/read.js";
+import { decodeDiceValue } from "./errors.js";
 import { type DiceTcbInfo, decodeDiceTcbInfo, type Fwid, readFwid } from "./tcb-info.js";
 
 // The legacy RIoT "DiceExtension" (Microsoft RIoT reference code, later TCG DICE drafts) was issued under the same
@@ -36,32 +40,36 @@ export type TcbInfoOrRiot = { kind: "tcbInfo"; tcbInfo: DiceTcbInfo } | { kind: 
  * ```
  */
 export function decodeRiotCompositeDeviceId(value: Uint8Array): RiotCompositeDeviceId {
+  return decodeDiceValue(value, "RiotDiceExtension", readRiot);
+}
+
+function readRiot(value: Uint8Array): RiotCompositeDeviceId {
   const what = "RiotDiceExtension";
-  const seq = topLevel(value, 0x30, what);
-  const outer = children(value, seq, what, 1);
+  const seq = derWhole(value, Tag.SEQUENCE, what);
+  const outer = derChildrenOf(value, seq, 1, what);
   const wrapper = outer[0];
   if (outer.length !== 1 || wrapper === undefined || wrapper.tag !== 0xa0) {
-    return malformed(what, "expected SEQUENCE { [0] { id, CompositeDeviceID } }", seq.start);
+    return malformed(`${what}: expected SEQUENCE { [0] { id, CompositeDeviceID } }`, seq.start);
   }
-  const inner = children(value, wrapper, `${what}[0]`, 2);
+  const inner = derChildrenOf(value, wrapper, 2, `${what}[0]`);
   const idEl = inner[0];
   const cdi = inner[1];
   if (inner.length !== 2 || idEl === undefined || cdi === undefined) {
-    return malformed(`${what}[0]`, "expected { id, CompositeDeviceID }", contentStart(wrapper));
+    return malformed(`${what}[0]: expected { id, CompositeDeviceID }`, derContentStart(wrapper));
   }
-  const id = oidText(idEl, `${what}.id`);
+  const id = derOid(idEl, `${what}.id`);
   const field = `${what}.compositeDeviceID`;
-  if (cdi.tag !== 0x30) malformed(field, "expected SEQUENCE", cdi.start);
-  const parts = children(value, cdi, field, 3);
+  if (cdi.tag !== Tag.SEQUENCE) malformed(`${field}: expected SEQUENCE`, cdi.start);
+  const parts = derChildrenOf(value, cdi, 3, field);
   const [ver, spki, fwid] = parts;
   if (parts.length !== 3 || ver === undefined || spki === undefined || fwid === undefined) {
-    return malformed(field, "expected SEQUENCE { version, deviceID, fwid }", cdi.start);
+    return malformed(`${field}: expected SEQUENCE { version, deviceID, fwid }`, cdi.start);
   }
-  if (ver.tag !== 0x02) malformed(`${field}.version`, "expected INTEGER", ver.start);
-  if (spki.tag !== 0x30) malformed(`${field}.deviceID`, "expected SEQUENCE (SubjectPublicKeyInfo)", spki.start);
+  if (ver.tag !== Tag.INTEGER) malformed(`${field}.version: expected INTEGER`, ver.start);
+  if (spki.tag !== Tag.SEQUENCE) malformed(`${field}.deviceID: expected SEQUENCE (SubjectPublicKeyInfo)`, spki.start);
   const out: RiotCompositeDeviceId = {
     id,
-    version: smallUnsigned(ver, `${field}.version`),
+    version: derSmallUint(ver, `${field}.version`, Number.MAX_SAFE_INTEGER),
     deviceIdSpki: value.slice(spki.start, spki.end),
     fwid: readFwid(value, fwid, `${field}.fwid`),
   };
@@ -69,7 +77,7 @@ export function decodeRiotCompositeDeviceId(value: Uint8Array): RiotCompositeDev
     out.deviceIdKey = publicKeyFromSpki(out.deviceIdSpki);
   } catch (e) {
     // An algorithm rotkit does not know leaves the key undefined; a broken key is a malformed extension.
-    if (!isRotkitError(e, "CRYPTO_UNSUPPORTED_ALG")) malformed(`${field}.deviceID`, "bad public key", spki.start, e);
+    if (!isRotkitError(e, "CRYPTO_UNSUPPORTED_ALG")) malformed(`${field}.deviceID: bad public key`, spki.start, e);
   }
   return out;
 }
@@ -85,9 +93,11 @@ export function decodeRiotCompositeDeviceId(value: Uint8Array): RiotCompositeDev
  * ```
  */
 export function decodeTcbInfoOrRiot(value: Uint8Array): TcbInfoOrRiot {
-  const seq = topLevel(value, 0x30, "tcg-dice-TcbInfo");
-  // Peek at the first element's tag: 0xa0 = constructed [0].
-  const first = seq.contents.length > 0 ? value[contentStart(seq)] : undefined;
-  if (first === 0xa0) return { kind: "riot", riot: decodeRiotCompositeDeviceId(value) };
-  return { kind: "tcbInfo", tcbInfo: decodeDiceTcbInfo(value) };
+  return decodeDiceValue(value, "tcg-dice-TcbInfo", (v) => {
+    const seq = derWhole(v, Tag.SEQUENCE, "tcg-dice-TcbInfo");
+    // Peek at the first element's tag: 0xa0 = constructed [0].
+    const first = seq.contents.length > 0 ? v[derContentStart(seq)] : undefined;
+    if (first === 0xa0) return { kind: "riot", riot: decodeRiotCompositeDeviceId(v) };
+    return { kind: "tcbInfo", tcbInfo: decodeDiceTcbInfo(v) };
+  });
 }

@@ -1,5 +1,10 @@
 import type { DerElement } from "@rotkit/core";
-import { bitString, children, malformed, oidText, smallUnsigned, topLevel, utf8Text } from "./der.js";
+import { malformed } from "../der/errors.js";
+import { derOid } from "../der/oid.js";
+import { derBitString, derSmallUint } from "../der/primitives.js";
+import { derChildrenOf, derContextFields, derWhole, Tag } from "../der/read.js";
+import { derString } from "../der/strings.js";
+import { decodeDiceValue } from "./errors.js";
 import { HASH_ALG_NAMES } from "./oids.js";
 
 // TCG DICE Attestation Architecture (r23 / v1.1 §6.1.1 "DiceTcbInfo", §6.1.2 "DiceMultiTcbInfo",
@@ -101,8 +106,9 @@ const MAX_TCB_INFOS = 256;
  * ```
  */
 export function decodeDiceTcbInfo(value: Uint8Array): DiceTcbInfo {
-  const seq = topLevel(value, 0x30, "DiceTcbInfo");
-  return tcbInfoFields(value, seq, "DiceTcbInfo");
+  return decodeDiceValue(value, "DiceTcbInfo", (v) =>
+    tcbInfoFields(v, derWhole(v, Tag.SEQUENCE, "DiceTcbInfo"), "DiceTcbInfo"),
+  );
 }
 
 /**
@@ -114,8 +120,9 @@ export function decodeDiceTcbInfo(value: Uint8Array): DiceTcbInfo {
  * ```
  */
 export function decodeMultiTcbInfo(value: Uint8Array): DiceTcbInfo[] {
-  const seq = topLevel(value, 0x30, "MultiTcbInfo");
-  return tcbInfoList(value, seq, "MultiTcbInfo");
+  return decodeDiceValue(value, "MultiTcbInfo", (v) =>
+    tcbInfoList(v, derWhole(v, Tag.SEQUENCE, "MultiTcbInfo"), "MultiTcbInfo"),
+  );
 }
 
 /**
@@ -132,19 +139,21 @@ export function decodeMultiTcbInfo(value: Uint8Array): DiceTcbInfo[] {
  */
 export function decodeMultiTcbInfoComp(value: Uint8Array): DiceMultiTcbInfoComp {
   const what = "MultiTcbInfoComp";
-  const seq = topLevel(value, 0x30, what);
-  const parts = children(value, seq, what, 2);
-  const common = parts[0];
-  const list = parts[1];
-  if (parts.length !== 2 || common === undefined || list === undefined) {
-    return malformed(what, "expected SEQUENCE { commonFields, tcbInfoList }", seq.start);
-  }
-  if (common.tag !== 0x30) malformed(`${what}.commonFields`, "expected SEQUENCE", common.start);
-  if (list.tag !== 0x30) malformed(`${what}.tcbInfoList`, "expected SEQUENCE", list.start);
-  return {
-    commonFields: tcbInfoFields(value, common, `${what}.commonFields`),
-    entries: tcbInfoList(value, list, `${what}.tcbInfoList`),
-  };
+  return decodeDiceValue(value, what, (v) => {
+    const seq = derWhole(v, Tag.SEQUENCE, what);
+    const parts = derChildrenOf(v, seq, 2, what);
+    const common = parts[0];
+    const list = parts[1];
+    if (parts.length !== 2 || common === undefined || list === undefined) {
+      return malformed(`${what}: expected SEQUENCE { commonFields, tcbInfoList }`, seq.start);
+    }
+    if (common.tag !== Tag.SEQUENCE) malformed(`${what}.commonFields: expected SEQUENCE`, common.start);
+    if (list.tag !== Tag.SEQUENCE) malformed(`${what}.tcbInfoList: expected SEQUENCE`, list.start);
+    return {
+      commonFields: tcbInfoFields(v, common, `${what}.commonFields`),
+      entries: tcbInfoList(v, list, `${what}.tcbInfoList`),
+    };
+  });
 }
 
 /**
@@ -176,12 +185,12 @@ export function expandMultiTcbInfoComp(comp: DiceMultiTcbInfoComp): DiceTcbInfo[
  * ```
  */
 export function decodeOperationalFlags(contents: Uint8Array): OperationalFlags {
-  const el: DerElement = { tag: 0x03, contents, start: 0, end: contents.length };
-  return flagsOf(el, "OperationalFlags");
+  const el: DerElement = { tag: Tag.BIT_STRING, contents, start: 0, end: contents.length };
+  return decodeDiceValue(contents, "OperationalFlags", () => flagsOf(el, "OperationalFlags"));
 }
 
 function flagsOf(el: DerElement, what: string): OperationalFlags {
-  const { unusedBits, bytes } = bitString(el, what);
+  const { unusedBits, bytes } = derBitString(el, what, el.tag);
   const setBits: number[] = [];
   for (let i = 0; i < bytes.length * 8 - unusedBits; i++) {
     if (((bytes[i >> 3] as number) & (0x80 >> (i & 7))) !== 0) setBits.push(i);
@@ -191,10 +200,10 @@ function flagsOf(el: DerElement, what: string): OperationalFlags {
 }
 
 function tcbInfoList(buf: Uint8Array, seq: DerElement, what: string): DiceTcbInfo[] {
-  const items = children(buf, seq, what, MAX_TCB_INFOS);
-  if (items.length === 0) malformed(what, "empty list (SIZE (1..MAX))", seq.start);
+  const items = derChildrenOf(buf, seq, MAX_TCB_INFOS, what);
+  if (items.length === 0) malformed(`${what}: empty list (SIZE (1..MAX))`, seq.start);
   return items.map((item, i) => {
-    if (item.tag !== 0x30) malformed(`${what}[${i}]`, "expected SEQUENCE (DiceTcbInfo)", item.start);
+    if (item.tag !== Tag.SEQUENCE) malformed(`${what}[${i}]: expected SEQUENCE (DiceTcbInfo)`, item.start);
     return tcbInfoFields(buf, item, `${what}[${i}]`);
   });
 }
@@ -202,37 +211,30 @@ function tcbInfoList(buf: Uint8Array, seq: DerElement, what: string): DiceTcbInf
 /** Reads the fields of one DiceTcbInfo SEQUENCE whose element is `seq` (positions absolute in `buf`). */
 function tcbInfoFields(buf: Uint8Array, seq: DerElement, what: string): DiceTcbInfo {
   const out: DiceTcbInfo = { unknown: [] };
-  let last = -1;
-  for (const el of children(buf, seq, what, 32)) {
-    if ((el.tag & 0xc0) !== 0x80) malformed(what, `unexpected non-context tag 0x${el.tag.toString(16)}`, el.start);
-    const n = el.tag & 0x1f;
-    const constructed = (el.tag & 0x20) !== 0;
-    // X.690 §10.3 / DER: SEQUENCE components in definition order, each at most once.
-    if (n <= last) malformed(what, `field [${n}] out of order or repeated`, el.start);
-    last = n;
+  for (const { el, n, constructed } of derContextFields(derChildrenOf(buf, seq, 32, what), what)) {
     const field = `${what}.${FIELD_NAMES[n] ?? `[${n}]`}`;
     const expectConstructed = n === 6;
     if (n <= 9 && constructed !== expectConstructed) {
-      malformed(field, constructed ? "must be primitive" : "must be constructed", el.start);
+      malformed(`${field}: ${constructed ? "must be primitive" : "must be constructed"}`, el.start);
     }
     switch (n) {
       case 0:
-        out.vendor = utf8Text(el, field);
+        out.vendor = derString(el, field, Tag.UTF8_STRING);
         break;
       case 1:
-        out.model = utf8Text(el, field);
+        out.model = derString(el, field, Tag.UTF8_STRING);
         break;
       case 2:
-        out.version = utf8Text(el, field);
+        out.version = derString(el, field, Tag.UTF8_STRING);
         break;
       case 3:
-        out.svn = smallUnsigned(el, field);
+        out.svn = uint(el, field);
         break;
       case 4:
-        out.layer = smallUnsigned(el, field);
+        out.layer = uint(el, field);
         break;
       case 5:
-        out.index = smallUnsigned(el, field);
+        out.index = uint(el, field);
         break;
       case 6:
         out.fwids = fwidList(buf, el, field);
@@ -260,6 +262,11 @@ function tcbInfoFields(buf: Uint8Array, seq: DerElement, what: string): DiceTcbI
   return out;
 }
 
+/** A non-negative IMPLICIT INTEGER that fits a JS number (no DICE field is signed). */
+function uint(el: DerElement, what: string): number {
+  return derSmallUint(el, what, Number.MAX_SAFE_INTEGER, false, el.tag);
+}
+
 const FIELD_NAMES: readonly string[] = [
   "vendor",
   "model",
@@ -275,22 +282,22 @@ const FIELD_NAMES: readonly string[] = [
 ];
 
 function fwidList(buf: Uint8Array, list: DerElement, what: string): Fwid[] {
-  const items = children(buf, list, what, MAX_FWIDS);
-  if (items.length === 0) malformed(what, "empty FWIDLIST (SIZE (1..MAX))", list.start);
+  const items = derChildrenOf(buf, list, MAX_FWIDS, what);
+  if (items.length === 0) malformed(`${what}: empty FWIDLIST (SIZE (1..MAX))`, list.start);
   return items.map((item, i) => readFwid(buf, item, `${what}[${i}]`));
 }
 
 /** FWID ::= SEQUENCE { hashAlg OBJECT IDENTIFIER, digest OCTET STRING } (also used by the RIoT extension). */
 export function readFwid(buf: Uint8Array, item: DerElement, what: string): Fwid {
-  if (item.tag !== 0x30) malformed(what, "expected SEQUENCE (FWID)", item.start);
-  const parts = children(buf, item, what, 2);
+  if (item.tag !== Tag.SEQUENCE) malformed(`${what}: expected SEQUENCE (FWID)`, item.start);
+  const parts = derChildrenOf(buf, item, 2, what);
   const alg = parts[0];
   const digest = parts[1];
   if (parts.length !== 2 || alg === undefined || digest === undefined) {
-    return malformed(what, "expected SEQUENCE { hashAlg, digest }", item.start);
+    return malformed(`${what}: expected SEQUENCE { hashAlg, digest }`, item.start);
   }
-  const hashAlg = oidText(alg, `${what}.hashAlg`);
-  if (digest.tag !== 0x04) malformed(`${what}.digest`, "expected OCTET STRING", digest.start);
+  const hashAlg = derOid(alg, `${what}.hashAlg`);
+  if (digest.tag !== Tag.OCTET_STRING) malformed(`${what}.digest: expected OCTET STRING`, digest.start);
   const fwid: Fwid = { hashAlg, digest: digest.contents.slice() };
   const name = HASH_ALG_NAMES[hashAlg];
   if (name !== undefined) fwid.hashAlgName = name;

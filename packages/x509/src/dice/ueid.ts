@@ -1,4 +1,6 @@
-import { children, malformed, topLevel } from "./der.js";
+import { malformed } from "../der/errors.js";
+import { derChildrenOf, derWhole, Tag } from "../der/read.js";
+import { decodeDiceValue } from "./errors.js";
 
 // TCG DICE Attestation Architecture §6.1.4 "tcg-dice-Ueid" (2.23.133.5.4.4): TcgUeid ::= SEQUENCE { ueid OCTET STRING }.
 
@@ -16,10 +18,12 @@ export interface DiceUeid {
  * ```
  */
 export function decodeDiceUeid(value: Uint8Array): DiceUeid {
-  const seq = topLevel(value, 0x30, "TcgUeid");
-  const parts = children(value, seq, "TcgUeid", 1);
-  const u = parts[0];
-  if (parts.length !== 1 || u === undefined) return malformed("TcgUeid", "expected SEQUENCE { ueid }", seq.start);
-  if (u.tag !== 0x04) malformed("TcgUeid.ueid", "expected OCTET STRING", u.start);
-  return { ueid: u.contents.slice() };
+  return decodeDiceValue(value, "TcgUeid", (v) => {
+    const seq = derWhole(v, Tag.SEQUENCE, "TcgUeid");
+    const parts = derChildrenOf(v, seq, 1, "TcgUeid");
+    const u = parts[0];
+    if (parts.length !== 1 || u === undefined) return malformed("TcgUeid: expected SEQUENCE { ueid }", seq.start);
+    if (u.tag !== Tag.OCTET_STRING) malformed("TcgUeid.ueid: expected OCTET STRING", u.start);
+    return { ueid: u.contents.slice() };
+  });
 }
