@@ -13,6 +13,7 @@ export * from "./der/time.js";
 export {
   type DiceLayerMeasurements,
   type DiceNameMismatch,
+  type DicePathValidationOptions,
   diceChainMeasurements,
   type VerifiedDiceChain,
   type VerifyDiceChainOptions,

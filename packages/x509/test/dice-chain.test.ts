@@ -163,4 +163,28 @@ describe.each(PROVIDERS)("verifyDiceChain (%s)", (_name, provider) => {
     expect(r.code).toBe("X509_BAD_SIGNATURE");
     expect(r.message).toMatch(/^certificate 1 /);
   });
+
+  it("pathValidation: the veraison chain also passes RFC 5280 path validation (self-signed UDS as anchor)", async () => {
+    const { path } = await verifyDiceChain({ certs: veraison(), provider, time: NOW, pathValidation: {} });
+    expect(path?.path).toHaveLength(8);
+    expect(path?.anchor.subject).toEqual(veraison()[0]!.subject);
+  });
+
+  it("pathValidation: validatePath's own rules apply (Caliptra names do not chain; a bare-key anchor is refused)", async () => {
+    const r = await rejection(
+      verifyDiceChain({
+        certs: [fmc()],
+        trustAnchor: ldevid(),
+        provider,
+        time: NOW,
+        requireNameChaining: false,
+        pathValidation: {},
+      }),
+    );
+    expect(r.code).toBe("X509_NAME_CHAINING");
+    const bare = await rejection(
+      verifyDiceChain({ certs: [fmc()], trustAnchor: ldevid().publicKey!, provider, time: NOW, pathValidation: {} }),
+    );
+    expect(bare.code).toBe("INVALID_ARGUMENT");
+  });
 });

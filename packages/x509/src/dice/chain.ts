@@ -1,8 +1,11 @@
 import { type Clock, type CryptoProvider, isRotkitError, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
 import { nameEquals, nameToString } from "../names.js";
+import type { ValidatePathOptions, ValidatePathResult } from "../options.js";
 import { keyFitsAlgorithm, resolveSignatureAlgorithm, verifySigned } from "../signature.js";
 import type { Certificate, Name } from "../types.js";
+import { validatePath } from "../validate.js";
 import { type DecodeDiceExtensionsOptions, decodeDiceExtensions } from "./extensions.js";
+import { DICE_EXTENSION_OIDS } from "./oids.js";
 import type { OpenDiceInput } from "./open-dice.js";
 import type { RiotCompositeDeviceId } from "./riot.js";
 import { type DiceTcbInfo, expandMultiTcbInfoComp } from "./tcb-info.js";
@@ -85,7 +88,20 @@ export interface VerifyDiceChainOptions {
   requireNameChaining?: boolean;
   /** Passed to the extension decoders. */
   lenient?: boolean;
+  /**
+   * Also run the full RFC 5280 path validation ({@link validatePath}: policies, name constraints, CA rules, critical
+   * extensions, CRLs) after the DICE checks, with these options on top of: the last certificate as leaf, the others
+   * as intermediates, `trustAnchor` (or the self-signed `certs[0]`) as anchor, `provider`, `time`, profile `rfc5280`,
+   * and the DICE extensions as processed critical extensions. The anchor must be a certificate (INVALID_ARGUMENT for a
+   * bare key).
+   */
+  pathValidation?: DicePathValidationOptions;
 }
+
+/** The validatePath options verifyDiceChain lets a caller set; the chain, anchor, provider and time come from it. */
+export type DicePathValidationOptions = Partial<
+  Omit<ValidatePathOptions, "leaf" | "intermediates" | "trustAnchors" | "provider" | "time">
+>;
 
 export interface DiceNameMismatch {
   position: number;
@@ -98,6 +114,8 @@ export interface VerifiedDiceChain {
   layers: DiceLayerMeasurements[];
   /** Only with `requireNameChaining: false`: the links that chain by key but not by name. */
   nameMismatches: DiceNameMismatch[];
+  /** With `pathValidation`: what validatePath returned. */
+  path?: ValidatePathResult;
 }
 
 /**
@@ -118,6 +136,9 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
   const { certs, trustAnchor, provider } = options;
   if (!Array.isArray(certs) || certs.length === 0) {
     throw new RotkitError("INVALID_ARGUMENT", "verifyDiceChain: certs must be a non-empty array (root first)");
+  }
+  if (options.pathValidation && trustAnchor !== undefined && !isCertificate(trustAnchor)) {
+    throw new RotkitError("INVALID_ARGUMENT", "verifyDiceChain: pathValidation needs a certificate as trustAnchor");
   }
   const now = toSeconds(options.time);
   const requireNames = options.requireNameChaining !== false;
@@ -191,7 +212,9 @@ export async function verifyDiceChain(options: VerifyDiceChainOptions): Promise<
     }
   }
   const layers = diceChainMeasurements(certs, options.lenient ? { lenient: true } : {});
-  return { certs, layers, nameMismatches };
+  const out: VerifiedDiceChain = { certs, layers, nameMismatches };
+  if (options.pathValidation) out.path = await validateDicePath(options, now);
+  return out;
 }
 
 /**
@@ -217,6 +240,23 @@ async function signatureVerifies(
     }
     throw e;
   }
+}
+
+/** RFC 5280 path validation of the chain (see `VerifyDiceChainOptions.pathValidation`). */
+function validateDicePath(options: VerifyDiceChainOptions, now: number): Promise<ValidatePathResult> {
+  const { certs, trustAnchor } = options;
+  const extra = options.pathValidation ?? {};
+  const chain = trustAnchor === undefined ? certs.slice(1) : certs;
+  return validatePath({
+    profile: "rfc5280",
+    ...extra,
+    leaf: certs[certs.length - 1] as Certificate,
+    intermediates: chain.slice(0, -1),
+    trustAnchors: [(trustAnchor ?? certs[0]) as Certificate],
+    provider: options.provider,
+    time: now,
+    processedCriticalExtensions: [...DICE_EXTENSION_OIDS, ...(extra.processedCriticalExtensions ?? [])],
+  });
 }
 
 function isCertificate(x: Certificate | PublicKey): x is Certificate {

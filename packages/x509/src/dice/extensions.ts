@@ -2,6 +2,7 @@ import { isRotkitError, RotkitError } from "@rotkit/core";
 import { decodeExtKeyUsage } from "../extensions/key-usage.js";
 import type { Certificate } from "../types.js";
 import {
+  DICE_EXTENSION_OIDS,
   OID_EXT_KEY_USAGE,
   OID_OPEN_DICE_INPUT,
   OID_TCG_DICE_MULTI_TCB_INFO,
@@ -118,13 +119,7 @@ export function diceKeyPurposeNames(ekus: readonly string[]): string[] {
 }
 
 function isDiceOid(oid: string): boolean {
-  return (
-    oid === OID_TCG_DICE_TCB_INFO ||
-    oid === OID_TCG_DICE_MULTI_TCB_INFO ||
-    oid === OID_TCG_DICE_MULTI_TCB_INFO_COMP ||
-    oid === OID_TCG_DICE_UEID ||
-    oid === OID_OPEN_DICE_INPUT
-  );
+  return DICE_EXTENSION_OIDS.includes(oid);
 }
 
 /** The EKU OIDs: from the parser's decoded `ext.extKeyUsage` when present, else read from the raw extension. */

@@ -20,6 +20,15 @@ export const OID_OPEN_DICE_INPUT = "1.3.6.1.4.1.11129.2.1.24";
  * The tcg-dice-kp key purposes (EKU OIDs, 2.23.133.5.4.100.x) by name. .6–.12 are the ones the DICE certificate
  * profiles define; others under the arc (e.g. Caliptra's .9 use) are reported by OID only.
  */
+/** The DICE extensions decodeDiceExtensions decodes (and verifyDiceChain's path validation treats as processed). */
+export const DICE_EXTENSION_OIDS: readonly string[] = [
+  OID_TCG_DICE_TCB_INFO,
+  OID_TCG_DICE_MULTI_TCB_INFO,
+  OID_TCG_DICE_MULTI_TCB_INFO_COMP,
+  OID_TCG_DICE_UEID,
+  OID_OPEN_DICE_INPUT,
+];
+
 export const TCG_DICE_KEY_PURPOSES: Readonly<Record<string, string>> = {
   "2.23.133.5.4.100.6": "identityInit",
   "2.23.133.5.4.100.7": "identityLoc",
