@@ -1,7 +1,8 @@
 export {};
 
 // `npm run bench -- <name> [--json]`: each benchmark prints a readable table and, with --json, ends with one line
-// `{"bench": name, "metrics": {...}}`.
+// `{"bench": name, "metrics": {...}}`. `npm run bench` builds first and imports the packages' built dist/ (what users
+// run), not the TypeScript sources: the source transform adds per-call overhead that would be measured as rotkit's.
 
 const benches: Record<string, () => Promise<{ default: (json: boolean) => Promise<Record<string, number>> }>> = {
   cose: () => import("./cose.js"),

@@ -1,7 +1,7 @@
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { RotkitError } from "../errors.js";
 import { ecCoordinateLength } from "./algs.js";
-import { bigIntToBytes } from "./bigint.js";
+import { bigIntToBytes, bytesToBigInt } from "./bigint.js";
 import type { EcCurve, PublicKey } from "./types.js";
 
 // NIST curve points (SEC 1 §2.3.3 / §2.3.4) with on-curve validation, via @noble/curves.
@@ -28,6 +28,7 @@ export function decodeEcPoint(crv: EcCurve, bytes: Uint8Array): Extract<PublicKe
   const okShape =
     (first === 0x04 && bytes.length === 1 + 2 * n) || ((first === 0x02 || first === 0x03) && bytes.length === 1 + n);
   if (!okShape) throw new RotkitError("CRYPTO_INVALID_KEY", `not a SEC 1 point encoding for ${crv}`);
+  if (first === 0x04) return uncompressedPoint(crv, bytes, n);
   let x: bigint;
   let y: bigint;
   try {
@@ -40,6 +41,21 @@ export function decodeEcPoint(crv: EcCurve, bytes: Uint8Array): Extract<PublicKe
     throw new RotkitError("CRYPTO_INVALID_KEY", `invalid ${crv} point`, { cause: e });
   }
   return { kty: "EC", crv, x: bigIntToBytes(x, n), y: bigIntToBytes(y, n) };
+}
+
+// SEC 1 §3.2.2.1 for an uncompressed point, checked directly: both coordinates are field elements and
+// y² = x³ + ax + b (mod p). This runs for every certificate a server parses, so it avoids building a curve point
+// and converting the coordinates back to bytes; the identity cannot be encoded in this form.
+function uncompressedPoint(crv: EcCurve, bytes: Uint8Array, n: number): Extract<PublicKey, { kty: "EC" }> {
+  const { p, a, b } = nobleCurve(crv).Point.CURVE();
+  const xb = bytes.slice(1, 1 + n);
+  const yb = bytes.slice(1 + n);
+  const x = bytesToBigInt(xb);
+  const y = bytesToBigInt(yb);
+  if (x >= p || y >= p || (y * y - ((x * x + a) * x + b)) % p !== 0n) {
+    throw new RotkitError("CRYPTO_INVALID_KEY", `invalid ${crv} point: not on the curve`);
+  }
+  return { kty: "EC", crv, x: xb, y: yb };
 }
 
 /**
