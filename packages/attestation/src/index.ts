@@ -1,0 +1,2 @@
+// @rotkit/attestation, portable entry point: re-exports only.
+export * from "./types.js";
