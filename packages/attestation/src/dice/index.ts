@@ -1,0 +1,5 @@
+// DICE evidence, portable part: re-exports only.
+export * from "./cbor-cert.js";
+export * from "./chain.js";
+export * from "./id.js";
+export * from "./types.js";
