@@ -2,4 +2,5 @@
 
 // DICE (Open-DICE CBOR CDI certificate chains, CDI derivation)
 export * from "./dice/index.js";
+export * from "./tpm/index.js";
 export * from "./types.js";
