@@ -26,6 +26,31 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
       "NIST PKITS 1.0.1 path validation cases (certs/, crls/, pkits-testcases.json), RFC 5280 profile with CRLs",
     load: () => import("./suites/nist-pkits.js").then((m) => m.nistPkitsSuite),
   },
+  "psatoken-veraison": {
+    description:
+      "veraison/psatoken vectors: PSA claims-sets (CBOR + JSON, legacy and 2.0.0 profiles), TF-M Sign1/Mac0 tokens",
+    load: () => import("./suites/psatoken-veraison.js").then((m) => m.psatokenVeraisonSuite),
+  },
+  "psa-token-draft": {
+    description: "RFC 9783 Appendix A Sign1/Mac0 examples and CDDL GOOD_/FAIL_ claims-sets",
+    load: () => import("./suites/psa-token-draft.js").then((m) => m.psaTokenDraftSuite),
+  },
+  "ccatoken-veraison": {
+    description: "veraison/ccatoken vectors: Arm CCA platform and realm claims-sets (CBOR + JSON) and the TF-RMM token",
+    load: () => import("./suites/ccatoken-veraison.js").then((m) => m.ccatokenVeraisonSuite),
+  },
+  "open-dice-kat": {
+    description: "google/open-dice known-answer CBOR and X.509 CDI certificates and expected CDIs",
+    load: () => import("./suites/open-dice-kat.js").then((m) => m.openDiceKatSuite),
+  },
+  "dice-veraison": {
+    description: "veraison/dice Open-DICE chains (CBOR and X.509) and the legacy RIoT extension",
+    load: () => import("./suites/dice-veraison.js").then((m) => m.diceVeraisonSuite),
+  },
+  "dice-caliptra": {
+    description: "Caliptra DICE certificates: TCG DICE extensions, redacted signatures, LDevID→FMC name chaining",
+    load: () => import("./suites/dice-caliptra.js").then((m) => m.diceCaliptraSuite),
+  },
 };
 
 // DESIGN.md's short names for the same suites.
