@@ -1,10 +1,13 @@
 // @rotkit/attestation, portable entry point: re-exports only.
 
-// Arm CCA attestation token (platform + realm, Arm DEN0137)
 export * from "./cca/index.js";
 // DICE (Open-DICE CBOR CDI certificate chains, CDI derivation)
 export * from "./dice/index.js";
-// PSA attestation token (RFC 9783 + legacy PSA_IOT_PROFILE_1)
+// EAT (RFC 9711): claims, CWT / UCCS / detached bundles, producing; and the single entry point verifyEvidence
+export * from "./eat/claims.js";
+export * from "./eat/create.js";
+export * from "./eat/verify.js";
+export * from "./evidence.js";
 export * from "./psa/index.js";
 export * from "./tpm/index.js";
 export * from "./types.js";
