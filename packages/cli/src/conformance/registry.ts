@@ -39,6 +39,18 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
     description: "veraison/ccatoken vectors: Arm CCA platform and realm claims-sets (CBOR + JSON) and the TF-RMM token",
     load: () => import("./suites/ccatoken-veraison.js").then((m) => m.ccatokenVeraisonSuite),
   },
+  "open-dice-kat": {
+    description: "google/open-dice known-answer CBOR and X.509 CDI certificates and expected CDIs",
+    load: () => import("./suites/open-dice-kat.js").then((m) => m.openDiceKatSuite),
+  },
+  "dice-veraison": {
+    description: "veraison/dice Open-DICE chains (CBOR and X.509) and the legacy RIoT extension",
+    load: () => import("./suites/dice-veraison.js").then((m) => m.diceVeraisonSuite),
+  },
+  "dice-caliptra": {
+    description: "Caliptra DICE certificates: TCG DICE extensions, redacted signatures, LDevID→FMC name chaining",
+    load: () => import("./suites/dice-caliptra.js").then((m) => m.diceCaliptraSuite),
+  },
 };
 
 // DESIGN.md's short names for the same suites.
