@@ -51,6 +51,10 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
     description: "Caliptra DICE certificates: TCG DICE extensions, redacted signatures, LDevID→FMC name chaining",
     load: () => import("./suites/dice-caliptra.js").then((m) => m.diceCaliptraSuite),
   },
+  "tpm-go-attestation": {
+    description: "google/go-attestation TPM 2.0 quote bundles (quote, AK, PCRs, event log) and TCG event logs",
+    load: () => import("./suites/tpm-go-attestation.js").then((m) => m.tpmGoAttestationSuite),
+  },
 };
 
 // DESIGN.md's short names for the same suites.
