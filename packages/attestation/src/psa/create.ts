@@ -119,9 +119,12 @@ export async function createPsaToken(
     throw new RotkitError("INVALID_ARGUMENT", "createPsaToken: a provider is needed for COSE_Mac0");
   return createCoseMac0(
     { payload, tagged: true },
-    { key, provider: options.provider, alg: options.macAlg ?? "HMAC 256/256" },
+    { key, provider: options.provider, alg: MAC_ALG_IDS[options.macAlg ?? "HMAC 256/256"] },
   );
 }
+
+// RFC 9053 §3.1 HMAC algorithm identifiers.
+const MAC_ALG_IDS = { "HMAC 256/256": 5, "HMAC 384/384": 6, "HMAC 512/512": 7 } as const;
 
 function isKeyHandle(k: unknown): k is KeyHandle {
   return typeof k === "object" && k !== null && typeof (k as { sign?: unknown }).sign === "function";
