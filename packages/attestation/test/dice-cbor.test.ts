@@ -236,7 +236,7 @@ function claimsFor(
   subjectKey: PublicKey,
   iss: string,
   sub: string,
-  keyUsage = Uint8Array.of(0x20),
+  keyUsage: Uint8Array = Uint8Array.of(0x20),
 ): Map<number, CborValue> {
   return new Map<number, CborValue>([
     [1, iss],
