@@ -73,18 +73,9 @@ export function verdictOf(expect: string | undefined): Verdict | undefined {
 
 /** A PEM SubjectPublicKeyInfo as a core PublicKey. */
 export function pemPublicKey(root: string, file: string): PublicKey {
-  const text = new TextDecoderLite().decode(readBytes(root, file));
+  const text = new TextDecoder().decode(readBytes(root, file));
   const b64 = text.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   return publicKeyFromSpki(fromBase64(b64));
-}
-
-// Node has TextDecoder, but keep this file free of DOM lib typing assumptions: PEM is ASCII.
-class TextDecoderLite {
-  decode(b: Uint8Array): string {
-    let s = "";
-    for (const c of b) s += String.fromCharCode(c);
-    return s;
-  }
 }
 
 /** The two providers every signature case runs with. */
