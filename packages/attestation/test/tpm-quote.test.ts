@@ -93,6 +93,7 @@ describe("verifyTpmQuote on the GCP bundle", () => {
         provider,
       });
       expect(r.pcrsChecked).toBe(true);
+      expect(r.akRestricted).toBe(true);
       expect(r.replayed?.get("sha1")?.size).toBeGreaterThan(0);
       // and with the replayed log standing in for PCR values it cannot cover (17-22 are not in the log)
       expect(await code(verifyTpmQuote({ quote, signature, akPublic, nonce, eventLog, provider }))).toBe(

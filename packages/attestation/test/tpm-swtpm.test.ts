@@ -183,6 +183,7 @@ describe.skipIf(!haveTools)("swtpm + tpm2-tools interop", () => {
         });
         expect(r.pcrsChecked).toBe(true);
         expect(r.extraData).toEqual(fromHex(NONCE));
+        expect(r.akRestricted).toBe(ak === "ak.der" || ak === "ak.pem" ? undefined : true);
       }
     }
   });

@@ -4,6 +4,7 @@ import { checkEventLogAgainstPcrs, type PcrBanks, replayEventLog } from "./event
 import { sha1 } from "./sha1.js";
 import { verifyTpmSignature } from "./signature.js";
 import {
+  parseTpmPublic,
   parseTpmsAttestQuote,
   parseTpmtSignature,
   type TpmAkInput,
@@ -44,6 +45,12 @@ export interface VerifiedTpmQuote {
   pcrsChecked: boolean;
   /** The event log's replayed PCR values, when a log was given. */
   replayed?: PcrBanks;
+  /**
+   * Whether the AK is a restricted signing key, when it was given as TPMT_PUBLIC / TPM2B_PUBLIC (unknown for SPKI).
+   * The TPM_GENERATED_VALUE defence only holds for restricted keys: an unrestricted key signs any digest, including
+   * one of bytes that start with the magic. Certify that the AK is restricted (e.g. TPM2_ActivateCredential).
+   */
+  akRestricted?: boolean;
 }
 
 async function hashWith(provider: CryptoProvider, alg: number, data: Uint8Array): Promise<Uint8Array> {
@@ -109,6 +116,9 @@ export async function verifyTpmQuote(options: VerifyTpmQuoteOptions): Promise<Ve
   const attest = parseTpmsAttestQuote(quote);
   const sig = parseTpmtSignature(signature);
   const key = tpmAkPublicKey(akPublic);
+  let akRestricted: boolean | undefined;
+  if (akPublic instanceof Uint8Array && akPublic[0] !== 0x30 && akPublic[0] !== 0x2d)
+    akRestricted = parseTpmPublic(akPublic).restricted;
   // The signature covers the TPMS_ATTEST bytes exactly as marshalled by the TPM (Part 3 §18.4.1, Part 1 §11.4.6.3).
   let ok: boolean;
   try {
@@ -146,5 +156,6 @@ export async function verifyTpmQuote(options: VerifyTpmQuoteOptions): Promise<Ve
     pcrsChecked: values !== undefined,
   };
   if (replayed !== undefined) result.replayed = replayed;
+  if (akRestricted !== undefined) result.akRestricted = akRestricted;
   return result;
 }

@@ -57,6 +57,7 @@ export function tpmQuoteJson(r: VerifiedTpmQuote): Record<string, unknown> {
     },
     firmwareVersion: `0x${r.firmwareVersion.toString(16).padStart(16, "0")}`,
   };
+  if (r.akRestricted !== undefined) out.akRestricted = r.akRestricted;
   if (r.replayed !== undefined) {
     out.replayed = Object.fromEntries(
       [...r.replayed].map(([bank, m]) => [bank, Object.fromEntries([...m].map(([i, v]) => [i, toHex(v)]))]),
