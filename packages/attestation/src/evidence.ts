@@ -158,9 +158,6 @@ function bytesOf(input: Uint8Array | string, format: string): Uint8Array {
   return input;
 }
 
-// CCA's module may not be in this build yet: a computed specifier keeps the compiler from requiring it.
-const CCA_MODULE = "./cca/index.js";
-
 type AnyVerifier = (...args: unknown[]) => Promise<unknown>;
 
 /**
@@ -204,12 +201,13 @@ export async function verifyEvidence(
       return { format, claims: (r as { claims: unknown }).claims, result: r };
     }
     case "cca": {
-      const m = (await import(/* @vite-ignore */ CCA_MODULE).catch((e: unknown) => notAvailable(format, e))) as {
-        verifyCcaToken?: AnyVerifier;
-      };
-      if (typeof m.verifyCcaToken !== "function") return notAvailable(format, undefined);
-      const r = await m.verifyCcaToken(bytesOf(input, format), { ...options.extra, ...options });
-      return { format, claims: (r as { claims?: unknown }).claims, result: r };
+      const m = await import("./cca/index.js").catch((e) => notAvailable(format, e));
+      const ccaOpts: Record<string, unknown> = { ...options.extra, provider: options.provider };
+      if (options.key !== undefined) ccaOpts.platformKey = options.key;
+      if (options.nonce !== undefined) ccaOpts.nonce = options.nonce;
+      const r = await (m.verifyCcaToken as unknown as AnyVerifier)(bytesOf(input, format), ccaOpts);
+      const v = r as { platform?: unknown; realm?: unknown };
+      return { format, claims: { platform: v.platform, realm: v.realm }, result: r };
     }
     case "tpm-quote": {
       if (!options.tpm || options.nonce === undefined) {
