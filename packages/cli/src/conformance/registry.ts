@@ -55,6 +55,14 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
     description: "google/go-attestation TPM 2.0 quote bundles (quote, AK, PCRs, event log) and TCG event logs",
     load: () => import("./suites/tpm-go-attestation.js").then((m) => m.tpmGoAttestationSuite),
   },
+  "eat-rfc9711-examples": {
+    description: "RFC 9711 (EAT) Appendix A: claims-sets, CoSWID bodies, CWT structure, CBOR and JSON detached bundles",
+    load: () => import("./suites/eat-rfc9711-examples.js").then((m) => m.eatRfc9711ExamplesSuite),
+  },
+  ctoken: {
+    description: "laurencelundblade/ctoken sample claims-sets: pre-RFC 9711 EAT drafts must be flagged as not RFC 9711",
+    load: () => import("./suites/ctoken.js").then((m) => m.ctokenSuite),
+  },
 };
 
 // DESIGN.md's short names for the same suites.
