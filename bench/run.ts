@@ -7,6 +7,7 @@ export {};
 const benches: Record<string, () => Promise<{ default: (json: boolean) => Promise<Record<string, number>> }>> = {
   cose: () => import("./cose.js"),
   x509: () => import("./x509.js"),
+  psa: () => import("./psa.js"),
 };
 
 const args = process.argv.slice(2);
