@@ -68,7 +68,9 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
   if (!(bytes instanceof Uint8Array)) throw new RotkitError("INVALID_ARGUMENT", "verifyPsaToken: bytes required");
   let top: CborValue;
   try {
-    top = decodeCbor(bytes);
+    // Views into `bytes`, not copies: this decode feeds only the verification below, and the claims are decoded
+    // from a private copy of the payload. Copying every byte string twice was a third of a server's verify cost.
+    top = decodeCbor(bytes, { zeroCopy: true });
   } catch (e) {
     throw new RotkitError("ATTEST_MALFORMED", "PSA token: not well-formed CBOR", { cause: e });
   }
@@ -123,7 +125,8 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
 
   let claimsSet: CborValue;
   try {
-    claimsSet = decodeCbor(payload);
+    payload = payload.slice();
+    claimsSet = decodeCbor(payload, { zeroCopy: true });
   } catch (e) {
     throw new RotkitError("ATTEST_MALFORMED", "PSA token: the payload is not well-formed CBOR", { cause: e });
   }

@@ -180,7 +180,10 @@ class Reader {
     let i = from;
     while (i < to && (b[i] as number) < 0x80) i++;
     if (i === to && to - from <= 1024) {
-      return String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
+      // A plain array is markedly faster through fromCharCode.apply than a typed-array view.
+      const codes = new Array<number>(to - from);
+      for (let k = from; k < to; k++) codes[k - from] = b[k] as number;
+      return String.fromCharCode.apply(null, codes);
     }
     try {
       return utf8Decode(b, from, to);
