@@ -1,4 +1,6 @@
 import { CborTag, type CborValue, decodeCbor, RotkitError } from "@rotkit/core";
+import { verifyCcaToken } from "./cca/index.js";
+import { verifyDiceCborChain } from "./dice/index.js";
 import type { EatClaims } from "./eat/claims.js";
 import {
   EatTag,
@@ -8,6 +10,8 @@ import {
   verifyEatCwt,
   verifyEatUccs,
 } from "./eat/verify.js";
+import { verifyPsaToken } from "./psa/index.js";
+import { verifyTpmQuote } from "./tpm/index.js";
 import type { EvidenceFormat } from "./types.js";
 
 // One entry point for every evidence format: the format is taken from an explicit `format`, else the media type
@@ -149,10 +153,6 @@ export function detectEvidenceFormat(
   throw new RotkitError("ATTEST_UNKNOWN_FORMAT", "untagged evidence: pass mediaType or format");
 }
 
-function notAvailable(format: string, cause: unknown): never {
-  throw new RotkitError("ATTEST_UNKNOWN_FORMAT", `${format} evidence is not available in this build`, { cause });
-}
-
 function bytesOf(input: Uint8Array | string, format: string): Uint8Array {
   if (!(input instanceof Uint8Array)) throw new RotkitError("ATTEST_MALFORMED", `${format} evidence must be bytes`);
   return input;
@@ -194,14 +194,14 @@ export async function verifyEvidence(
       return { format, claims: r.claims, result: r };
     }
     case "psa": {
-      const m = await import("./psa/index.js").catch((e) => notAvailable(format, e));
+      const m = { verifyPsaToken };
       const psaOpts: Record<string, unknown> = { ...options.extra, key: options.key, provider: options.provider };
       if (options.nonce !== undefined) psaOpts.nonce = options.nonce;
       const r = await (m.verifyPsaToken as unknown as AnyVerifier)(bytesOf(input, format), psaOpts);
       return { format, claims: (r as { claims: unknown }).claims, result: r };
     }
     case "cca": {
-      const m = await import("./cca/index.js").catch((e) => notAvailable(format, e));
+      const m = { verifyCcaToken };
       const ccaOpts: Record<string, unknown> = { ...options.extra, provider: options.provider };
       if (options.key !== undefined) ccaOpts.platformKey = options.key;
       if (options.nonce !== undefined) ccaOpts.nonce = options.nonce;
@@ -213,7 +213,7 @@ export async function verifyEvidence(
       if (!options.tpm || options.nonce === undefined) {
         throw new RotkitError("INVALID_ARGUMENT", "verifyEvidence: a TPM quote needs options.tpm and options.nonce");
       }
-      const m = await import("./tpm/index.js").catch((e) => notAvailable(format, e));
+      const m = { verifyTpmQuote };
       const r = await (m.verifyTpmQuote as unknown as AnyVerifier)({
         ...options.extra,
         ...options.tpm,
@@ -224,7 +224,7 @@ export async function verifyEvidence(
       return { format, claims: r, result: r };
     }
     case "dice-cbor": {
-      const m = await import("./dice/index.js").catch((e) => notAvailable(format, e));
+      const m = { verifyDiceCborChain };
       const diceOpts: Record<string, unknown> = {
         ...options.extra,
         chain: bytesOf(input, format),

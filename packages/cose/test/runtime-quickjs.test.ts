@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 const scenario = `
 import { decodeCbor, fixedClock, fromHex, isRotkitError, nobleProvider, softwareKeyHandle, utf8Decode, utf8Encode } from "@rotkit/core";
 import { createCwt, decryptCoseEncrypt0, encryptCoseEncrypt0, signCoseSign1, verifyCoseSign1, verifyCwt } from "@rotkit/cose";
+import { concatBytes } from "@rotkit/core";
+import { createEat, createPsaToken, verifyEvidence, verifyPsaToken } from "@rotkit/attestation";
 
 async function run() {
   const out = {};
@@ -36,10 +38,19 @@ async function run() {
   const cek = fromHex("000102030405060708090a0b0c0d0e0f");
   const enc = await encryptCoseEncrypt0({ plaintext: utf8Encode("firmware key") }, { key: cek, alg: 1, provider });
   out.decrypted = utf8Decode((await decryptCoseEncrypt0(enc.bytes, { key: cek, provider })).plaintext);
+  // Device-side evidence: an EAT and a PSA token made and checked on the bare engine.
+  const nonce = fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  const ueid = concatBytes(Uint8Array.of(1), nonce);
+  const eat = await createEat({ nonce, ueid, oemboot: true, iat: 1700000000 }, key);
+  const ev = await verifyEvidence(eat, { key: key.publicKey, nonce, provider, clock: fixedClock(1700000100) });
+  out.eat = ev.format;
+  const psa = await createPsaToken({ nonce, instanceId: ueid, implementationId: nonce, clientId: 1, securityLifecycle: 0x3000,
+    softwareComponents: [{ measurementType: "BL", measurementValue: nonce, signerId: nonce }] }, key);
+  out.psaLifecycle = (await verifyPsaToken(psa, { key: key.publicKey, provider, nonce })).claims.securityLifecycle.state;
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
-run().then((r) => { globalThis.__result = JSON.stringify(r); }, (e) => { globalThis.__result = JSON.stringify({ error: String(e && e.stack || e) }); });
+run().then((r) => { globalThis.__result = JSON.stringify(r); }, (e) => { globalThis.__result = JSON.stringify({ error: String(e) + " " + String(e && e.stack) }); });
 `;
 
 async function bundle(): Promise<string> {
@@ -59,7 +70,7 @@ async function bundle(): Promise<string> {
 }
 
 describe("device-side packages on QuickJS", () => {
-  it("sign, verify, CWT, Encrypt0, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
+  it("sign, verify, CWT, Encrypt0, EAT and PSA evidence, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
     const code = await bundle();
     expect(code).not.toMatch(/require\(["']node:|\bBuffer\.from\b|new TextEncoder/);
     const QuickJS = await getQuickJS();
@@ -104,6 +115,8 @@ describe("device-side packages on QuickJS", () => {
         cwtIss: "device",
         cwtLate: "CWT_EXPIRED",
         decrypted: "firmware key",
+        eat: "eat-cwt",
+        psaLifecycle: "secured",
         noTextEncoder: true,
       });
     } finally {
