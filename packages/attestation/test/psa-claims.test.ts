@@ -145,8 +145,9 @@ describe("decodePsaClaims: every rule on every profile", () => {
       });
       it("certification reference: EAN-13+5 (older profiles also EAN-13)", () => {
         expect(
-          decodePsaClaims(new Map([...base(p), [k.certificationReference, "1234567890123-12345"]]), p),
-        ).toBeTruthy();
+          decodePsaClaims(new Map([...base(p), [k.certificationReference, "1234567890123-12345"]]), p)
+            .certificationReference,
+        ).toBe("1234567890123-12345");
         const ean13 = new Map([...base(p), [k.certificationReference, "1234567890123"]]);
         if (p === PSA_PROFILE_TFM) reject(ean13, p, "ATTEST_CLAIM_INVALID", "claims.certificationReference");
         else expect(decodePsaClaims(ean13, p).certificationReference).toBe("1234567890123");
