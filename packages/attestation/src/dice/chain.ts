@@ -10,7 +10,7 @@ import {
 import { type CoseKey, decodeCoseKey, publicKeyFromCoseKey, verifyCoseSign1 } from "@rotkit/cose";
 import { type DiceCborCert, decodeDiceCborCertUnverified } from "./cbor-cert.js";
 import { deriveOpenDiceId } from "./id.js";
-import type { DiceLayer } from "./types.js";
+import { assignOpenDiceInputs, type DiceLayer } from "./types.js";
 
 // Open Profile for DICE, "Layering Details" → "Generating Layered Certificates": each layer's CDI-derived key (the
 // certificate's subjectPublicKey) signs the next layer's certificate, and the next certificate's `iss` is the
@@ -198,20 +198,7 @@ function layerOf(cert: DiceCborCert, position: number): DiceLayer {
     subject: cert.subject,
     publicKey: cert.publicKey,
   };
-  for (const k of [
-    "codeHash",
-    "codeDescriptor",
-    "configurationHash",
-    "configurationDescriptor",
-    "authorityHash",
-    "authorityDescriptor",
-  ] as const) {
-    const v = cert[k];
-    if (v) layer[k] = v;
-  }
-  if (cert.mode !== undefined) layer.mode = cert.mode;
-  if (cert.modeName !== undefined) layer.modeName = cert.modeName;
-  if (cert.profileName !== undefined) layer.profileName = cert.profileName;
+  assignOpenDiceInputs(layer, cert);
   return layer;
 }
 

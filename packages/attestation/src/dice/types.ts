@@ -45,3 +45,45 @@ export interface DiceLayer {
 export function diceModeName(mode: number): DiceModeName {
   return DICE_MODE_NAMES[mode] ?? "notConfigured";
 }
+
+/** The Open-DICE input fields a layer carries, whichever certificate format they were read from. */
+export type OpenDiceInputFields = Pick<
+  DiceLayer,
+  | "codeHash"
+  | "codeDescriptor"
+  | "configurationHash"
+  | "configurationDescriptor"
+  | "authorityHash"
+  | "authorityDescriptor"
+  | "mode"
+  | "modeName"
+  | "profileName"
+>;
+
+const INPUT_FIELDS = [
+  "codeHash",
+  "codeDescriptor",
+  "configurationHash",
+  "configurationDescriptor",
+  "authorityHash",
+  "authorityDescriptor",
+] as const;
+
+/**
+ * Copies the Open-DICE inputs present in `src` (a CBOR CDI certificate or an X.509 OpenDiceInput extension) onto
+ * `layer`, leaving absent ones absent, so both chain formats give one layer shape.
+ *
+ * @example
+ * ```ts
+ * assignOpenDiceInputs(layer, decodedCert);
+ * ```
+ */
+export function assignOpenDiceInputs(layer: DiceLayer, src: OpenDiceInputFields): void {
+  for (const k of INPUT_FIELDS) {
+    const v = src[k];
+    if (v) layer[k] = v;
+  }
+  if (src.mode !== undefined) layer.mode = src.mode;
+  if (src.modeName !== undefined) layer.modeName = src.modeName;
+  if (src.profileName !== undefined) layer.profileName = src.profileName;
+}

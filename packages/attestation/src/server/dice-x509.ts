@@ -9,7 +9,7 @@ import {
   type VerifiedDiceChain,
   verifyDiceChain,
 } from "@rotkit/x509";
-import type { DiceLayer } from "../dice/types.js";
+import { assignOpenDiceInputs, type DiceLayer } from "../dice/types.js";
 
 // X.509 DICE evidence (TCG DICE Layering Architecture §5 / Attestation Architecture; Open-DICE "X.509 CDI
 // Certificates"): the chain checks — each certificate signed by the previous layer's key, issuer name = previous
@@ -107,20 +107,7 @@ export function diceX509Layer(m: DiceLayerMeasurements, cert: Certificate): Dice
   };
   const o = m.openDice;
   if (o) {
-    for (const k of [
-      "codeHash",
-      "codeDescriptor",
-      "configurationHash",
-      "configurationDescriptor",
-      "authorityHash",
-      "authorityDescriptor",
-    ] as const) {
-      const v = o[k];
-      if (v) layer[k] = v;
-    }
-    if (o.mode !== undefined) layer.mode = o.mode;
-    if (o.modeName !== undefined) layer.modeName = o.modeName;
-    if (o.profileName !== undefined) layer.profileName = o.profileName;
+    assignOpenDiceInputs(layer, o);
   }
   if (m.ueid) layer.ueid = m.ueid;
   if (m.riot) layer.riot = m.riot;
