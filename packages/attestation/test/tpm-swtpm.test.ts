@@ -2,42 +2,17 @@
 // a PCR, quotes with a nonce; rotkit verifies the quote, and refuses a tampered quote, a wrong nonce, a wrong PCR
 // value, and a TPM2_Sign of attacker-chosen TPMS_ATTEST-shaped bytes (no TPM_GENERATED_VALUE magic).
 // Skips (with a message) only when swtpm or tpm2-tools are not installed.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHex, nobleProvider, RotkitError, webCryptoProvider } from "@rotkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTpmPcrValues, parseTpmPublic, parseTpmsAttestQuote, verifyTpmQuote } from "../src/index.js";
+import { installed, type Swtpm, startSwtpm } from "./helpers/swtpm.js";
 
-function installed(cmd: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore", timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const haveTools = installed("swtpm") && installed("tpm2_quote") && installed("tpm2_sign");
 if (!haveTools)
   console.warn("tpm-swtpm.test.ts skipped: swtpm / tpm2-tools not installed (apt-get install swtpm tpm2-tools)");
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePortPair(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const p = 20000 + 2 * Math.floor(Math.random() * 15000);
-    if ((await portFree(p)) && (await portFree(p + 1))) return p;
-  }
-  throw new Error("no free localhost port pair");
-}
 
 const NONCE = "5eed0123456789abcdef0011223344556677";
 const AK = "0x81010002"; // restricted RSA-2048 RSASSA-SHA256 signing key (an AK)
@@ -45,43 +20,14 @@ const SK = "0x81010003"; // unrestricted ECC P-256 ECDSA-SHA256 signing key
 
 describe.skipIf(!haveTools)("swtpm + tpm2-tools interop", () => {
   let dir = "";
-  let swtpm: ChildProcess | undefined;
-  let env: NodeJS.ProcessEnv = {};
+  let swtpm: Swtpm | undefined;
   const f = (name: string) => join(dir, name);
   const read = (name: string) => new Uint8Array(readFileSync(f(name)));
-  const tpm2 = (tool: string, ...args: string[]) =>
-    execFileSync(tool, args, { cwd: dir, env, timeout: 20_000, stdio: ["ignore", "pipe", "pipe"] });
+  const tpm2 = (tool: string, ...args: string[]) => (swtpm as Swtpm).tpm2(tool, ...args);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "rotkit-swtpm-"));
-    const port = await freePortPair();
-    swtpm = spawn(
-      "swtpm",
-      [
-        "socket",
-        "--tpm2",
-        "--tpmstate",
-        `dir=${dir}`,
-        "--server",
-        `type=tcp,port=${port},bindaddr=127.0.0.1`,
-        "--ctrl",
-        `type=tcp,port=${port + 1},bindaddr=127.0.0.1`,
-        "--flags",
-        "not-need-init,startup-clear",
-      ],
-      { stdio: "ignore" },
-    );
-    env = { ...process.env, TPM2TOOLS_TCTI: `swtpm:host=127.0.0.1,port=${port}` };
-    // wait (bounded) until the TPM answers
-    for (let i = 0; ; i++) {
-      try {
-        tpm2("tpm2_getrandom", "8", "-o", f("rnd"));
-        break;
-      } catch (e) {
-        if (i > 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    swtpm = await startSwtpm(dir, dir);
     // No resource manager: make the keys, persist them, and flush transient objects after each step.
     const attrs = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|noda";
     tpm2(
@@ -150,7 +96,7 @@ describe.skipIf(!haveTools)("swtpm + tpm2-tools interop", () => {
   }, 60_000);
 
   afterAll(() => {
-    if (swtpm && swtpm.exitCode === null) swtpm.kill("SIGTERM");
+    swtpm?.stop();
     if (process.env.ROTKIT_KEEP_SWTPM === undefined && dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 

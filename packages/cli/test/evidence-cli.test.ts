@@ -1,14 +1,14 @@
 // `rotkit evidence verify --format tpm-quote` on the real GCP Shielded VM quote and on a quote made by swtpm
 // (skipped with a message when swtpm / tpm2-tools are not installed).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { main } from "@rotkit/cli";
 import { fromBase64 } from "@rotkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The swtpm harness is shared with @rotkit/attestation's quote interop test.
+import { installed, type Swtpm, startSwtpm } from "../../attestation/test/helpers/swtpm.js";
 
 function capture() {
   let text = "";
@@ -74,63 +74,15 @@ describe("rotkit evidence verify --format tpm-quote: GCP Shielded VM vector", ()
   });
 });
 
-function installed(cmd: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore", timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const haveTools = installed("swtpm") && installed("tpm2_quote");
 if (!haveTools) console.warn("evidence-cli swtpm cases skipped: swtpm / tpm2-tools not installed");
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
 describe.skipIf(!haveTools)("rotkit evidence verify --format tpm-quote: a swtpm quote", () => {
-  let swtpm: ChildProcess | undefined;
+  let swtpm: Swtpm | undefined;
   const nonce = "a1b2c3d4e5f60718";
   beforeAll(async () => {
-    let port = 0;
-    for (let i = 0; i < 50 && port === 0; i++) {
-      const p = 20000 + 2 * Math.floor(Math.random() * 15000);
-      if ((await portFree(p)) && (await portFree(p + 1))) port = p;
-    }
-    const state = mkdtempSync(join(dir, "state-"));
-    swtpm = spawn(
-      "swtpm",
-      [
-        "socket",
-        "--tpm2",
-        "--tpmstate",
-        `dir=${state}`,
-        "--server",
-        `type=tcp,port=${port},bindaddr=127.0.0.1`,
-        "--ctrl",
-        `type=tcp,port=${port + 1},bindaddr=127.0.0.1`,
-        "--flags",
-        "not-need-init,startup-clear",
-      ],
-      { stdio: "ignore" },
-    );
-    const env = { ...process.env, TPM2TOOLS_TCTI: `swtpm:host=127.0.0.1,port=${port}` };
-    const tpm2 = (tool: string, ...a: string[]) =>
-      execFileSync(tool, a, { cwd: dir, env, timeout: 20_000, stdio: "pipe" });
-    for (let i = 0; ; i++) {
-      try {
-        tpm2("tpm2_getrandom", "8", "-o", f("rnd"));
-        break;
-      } catch (e) {
-        if (i > 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    swtpm = await startSwtpm(mkdtempSync(join(dir, "state-")), dir);
+    const tpm2 = (swtpm as Swtpm).tpm2;
     const attrs = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|restricted|noda";
     tpm2(
       "tpm2_createprimary",
@@ -166,9 +118,7 @@ describe.skipIf(!haveTools)("rotkit evidence verify --format tpm-quote: a swtpm 
       "sha256",
     );
   }, 60_000);
-  afterAll(() => {
-    if (swtpm && swtpm.exitCode === null) swtpm.kill("SIGTERM");
-  });
+  afterAll(() => swtpm?.stop());
 
   const base = () => [
     "evidence",
