@@ -8,7 +8,7 @@ import {
   RotkitError,
 } from "@rotkit/core";
 import { type CoseKey, decodeCoseKey, decodeCoseSign1Unverified, publicKeyFromCoseKey } from "@rotkit/cose";
-import { type DiceModeName, diceModeName } from "./types.js";
+import { diceModeName, type OpenDiceInputFields } from "./types.js";
 
 // Open Profile for DICE (google/open-dice docs/specification.md), "CBOR CDI Certificates": a CDI certificate is an
 // UNTAGGED COSE_Sign1 (RFC 9052 §4.2) whose payload is a CWT claims set (RFC 8392) with
@@ -41,22 +41,13 @@ const KTY_AKP = 7;
 const KEY_CERT_SIGN_BIT = 5;
 
 /** A decoded Open-DICE CBOR CDI certificate (signature NOT checked: see verifyDiceCborChain). */
-export interface DiceCborCert {
+export interface DiceCborCert extends OpenDiceInputFields {
   /** The COSE signature algorithm of the protected header (-8, -7, -35, -36). */
   alg: number;
   /** `iss`: hex ID of the issuer (authority) key. */
   issuer: string;
   /** `sub`: hex ID of the subject key. */
   subject: string;
-  codeHash?: Uint8Array;
-  codeDescriptor?: Uint8Array;
-  configurationHash?: Uint8Array;
-  configurationDescriptor?: Uint8Array;
-  authorityHash?: Uint8Array;
-  authorityDescriptor?: Uint8Array;
-  mode?: number;
-  modeName?: DiceModeName;
-  profileName?: string;
   /** The subject public key as its COSE_Key. */
   subjectPublicKey: CoseKey;
   /** The same key as a core PublicKey. */
