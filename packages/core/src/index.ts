@@ -50,3 +50,4 @@ export * from "./crypto/types.js";
 export { type WebCryptoProviderOptions, webCryptoProvider } from "./crypto/webcrypto.js";
 export type * from "./crypto/webcrypto-types.js";
 export * from "./errors.js";
+export type { ByteSink, ByteSource, Flash, FlashGeometry, RandomReader } from "./io.js";
