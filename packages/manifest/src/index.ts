@@ -1,2 +1,3 @@
 // Public API of @rotkit/manifest: re-exports only (DESIGN.md "One job per file").
-export {};
+// SUIT envelopes (draft-ietf-suit-manifest + trust-domains, update-management, firmware-encryption)
+export * from "./suit/index.js";

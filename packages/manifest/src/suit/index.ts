@@ -1,0 +1,3 @@
+// SUIT (draft-ietf-suit-manifest, RFC 9019, RFC 9124): re-exports only.
+export * from "./labels.js";
+export type * from "./types.js";
