@@ -1,7 +1,36 @@
 // Path building, RFC 5280 §6.1 validation, profiles and CRL checking.
+export type { RawAttribute } from "./attribute-cert/attribute.js";
+export {
+  parseAttributeCertificate,
+  parseAttributeCertificatePem,
+  parseIssuerSerialContents,
+} from "./attribute-cert/parse.js";
+export type {
+  AttributeCertificate,
+  AttributeCertificateHolder,
+  IssuerSerial,
+  ObjectDigestInfo,
+} from "./attribute-cert/types.js";
+export {
+  attributeCertificateHolderMatches,
+  checkAttributeCertificateValidity,
+  type VerifyAttributeCertificateOptions,
+  verifyAttributeCertificate,
+} from "./attribute-cert/verify.js";
 export { type BuildContext, buildPath } from "./build.js";
 export * from "./cert.js";
 export * from "./crl.js";
+export {
+  type CertificationRequest,
+  OID_EXTENSION_REQUEST,
+  parseCertificationRequest,
+  parseCertificationRequestPem,
+} from "./csr.js";
+export {
+  decodeCertificationRequestDiceExtensions,
+  type VerifyCertificationRequestOptions,
+  verifyCertificationRequest,
+} from "./csr-verify.js";
 export * from "./der/algorithm.js";
 export { asMalformed, malformed } from "./der/errors.js";
 export * from "./der/issues.js";
@@ -110,5 +139,12 @@ export { PolicyProcessor } from "./policy.js";
 export { checkProfile, type Role } from "./profiles.js";
 export { checkRevocation, parseCrlInput, type RevocationContext } from "./revocation.js";
 export { type ResolvedSignatureAlg, resolveSignatureAlgorithm, verifySigned } from "./signature.js";
+export { decodePlatformConfiguration } from "./tcg-platform/configuration.js";
+export { decodePolicyQualifiers, decodeUserNotice } from "./tcg-platform/notices.js";
+export * from "./tcg-platform/oids.js";
+export { decodeTcgPlatformAttributes } from "./tcg-platform/platform.js";
+export { decodeTbbSecurityAssertions } from "./tcg-platform/security-assertions.js";
+export * from "./tcg-platform/types.js";
+export { type VerifiedPlatformCertificate, verifyPlatformCertificate } from "./tcg-platform/verify.js";
 export * from "./types.js";
 export { isSelfIssued, PROCESSED_CRITICAL_EXTENSIONS, toCertificate, validatePath } from "./validate.js";
