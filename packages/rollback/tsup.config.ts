@@ -1,4 +1,6 @@
 import { defineConfig } from "tsup";
 import { packageConfig } from "../../tsup.shared.js";
 
-export default defineConfig(packageConfig());
+// Two entry points: the portable one (counters, flash journal, policy, tickets) and `./node` (the file store), so a
+// device bundle never pulls in Node built-ins.
+export default defineConfig(packageConfig({ entry: ["src/index.ts", "src/node.ts"] }));
