@@ -1,0 +1,87 @@
+import { type CborValue, type CryptoProvider, constantTimeEqual, type HashAlg, RotkitError } from "@rotkit/core";
+import { array, bstr, int, malformed, type SuitContext, unsupported, wrapped } from "./cbor.js";
+import { SuitDigestAlg } from "./labels.js";
+import type { SuitDigest } from "./types.js";
+
+// SUIT_Digest (draft-ietf-suit-manifest §8.4.2.3, App. A): [suit-digest-algorithm-id, suit-digest-bytes].
+
+/** Output length of each suit-cose-hash-alg (RFC 9054: SHAKE128 -18 is 256-bit, SHAKE256 -45 is 512-bit). */
+const DIGEST_LENGTH = new Map<number, number>([
+  [SuitDigestAlg.sha256, 32],
+  [SuitDigestAlg.shake128, 32],
+  [SuitDigestAlg.sha384, 48],
+  [SuitDigestAlg.sha512, 64],
+  [SuitDigestAlg.shake256, 64],
+]);
+
+const HASH = new Map<number, HashAlg>([
+  [SuitDigestAlg.sha256, "SHA-256"],
+  [SuitDigestAlg.sha384, "SHA-384"],
+  [SuitDigestAlg.sha512, "SHA-512"],
+]);
+
+/** Decodes a SUIT_Digest from its decoded CBOR array. */
+export function digestFromCbor(v: CborValue, where: string): SuitDigest {
+  const a = array(v, where);
+  if (a.length < 2) malformed(where, "SUIT_Digest must be [algorithm-id, digest-bytes]");
+  // App. A allows `* $$SUIT_Digest-extensions`; none is defined, so any extra element is unknown to us.
+  if (a.length > 2) unsupported(where, "SUIT_Digest extensions are not supported");
+  const algorithm = int(a[0] as CborValue, `${where}[0]`);
+  const want = DIGEST_LENGTH.get(algorithm);
+  if (want === undefined) unsupported(`${where}[0]`, `digest algorithm ${algorithm} is not a suit-cose-hash-alg`);
+  const bytes = bstr(a[1] as CborValue, `${where}[1]`);
+  if (bytes.length !== want) malformed(`${where}[1]`, `digest is ${bytes.length} bytes, algorithm needs ${want}`);
+  return { algorithm, bytes };
+}
+
+/** Decodes `bstr .cbor SUIT_Digest`. */
+export function wrappedDigest(v: CborValue, where: string, ctx: SuitContext): SuitDigest {
+  return digestFromCbor(wrapped(v, where, ctx), where);
+}
+
+/** The CBOR value of a SUIT_Digest (for encoding). */
+export function digestToCbor(d: SuitDigest): CborValue {
+  return [d.algorithm, d.bytes];
+}
+
+/**
+ * Digest of `data` with a suit-cose-hash-alg. SHAKE128/SHAKE256 are registered but not provided by
+ * CryptoProvider: SUIT_UNSUPPORTED.
+ *
+ * @example
+ * ```ts
+ * const d = await suitDigest(nobleProvider(), -16, manifestBstr); // { algorithm: -16, bytes }
+ * ```
+ */
+export async function suitDigest(provider: CryptoProvider, algorithm: number, data: Uint8Array): Promise<SuitDigest> {
+  const hash = HASH.get(algorithm);
+  if (!hash) {
+    throw new RotkitError("SUIT_UNSUPPORTED", `SUIT_Digest: algorithm ${algorithm} is not supported`, {
+      at: "digest",
+    });
+  }
+  if (!provider || typeof provider.digest !== "function") {
+    throw new RotkitError("INVALID_ARGUMENT", "SUIT: a CryptoProvider is required");
+  }
+  return { algorithm, bytes: await provider.digest(hash, data) };
+}
+
+/**
+ * Checks that `data` has the digest `expected` (constant-time compare): SUIT_DIGEST_MISMATCH otherwise.
+ *
+ * @example
+ * ```ts
+ * await checkSuitDigest(provider, auth.digest, manifestBstr, "manifest");
+ * ```
+ */
+export async function checkSuitDigest(
+  provider: CryptoProvider,
+  expected: SuitDigest,
+  data: Uint8Array,
+  where: string,
+): Promise<void> {
+  const actual = await suitDigest(provider, expected.algorithm, data);
+  if (!constantTimeEqual(actual.bytes, expected.bytes)) {
+    throw new RotkitError("SUIT_DIGEST_MISMATCH", `${where}: does not match its SUIT_Digest`, { at: where });
+  }
+}

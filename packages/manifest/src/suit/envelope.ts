@@ -1,0 +1,264 @@
+import { CborTag, type CborValue, decodeCbor, isBytes, RotkitError } from "@rotkit/core";
+import {
+  array,
+  bstr,
+  decodeSuitItem,
+  malformed,
+  map,
+  type SuitContext,
+  type SuitDecodeOptions,
+  suitContext,
+  unsupported,
+  wrapCbor,
+} from "./cbor.js";
+import { digestFromCbor } from "./digest.js";
+import { SUIT_ENVELOPE_TAG, SuitEnvelopeKey } from "./labels.js";
+import { decodeManifestContent, decodeSeverableContent, SEVERABLE, type SeverableName } from "./manifest.js";
+import { bstrHeadLength, elementSlices, skipTags } from "./raw.js";
+import type {
+  SuitAuthentication,
+  SuitAuthenticationBlockKind,
+  SuitDigest,
+  SuitEnvelope,
+  SuitEnvelopeMember,
+  SuitManifest,
+  SuitSeverable,
+} from "./types.js";
+import { dependencyUris } from "./uris.js";
+
+// SUIT_Envelope (draft-ietf-suit-manifest §8.2, App. A): #6.107({ 2: bstr .cbor SUIT_Authentication,
+// 3: bstr .cbor SUIT_Manifest, severable members, * tstr => bstr }), plus trust-domains delegation (1) and
+// integrated dependencies. Decoding happens in two stages so that verifySuitEnvelope can authenticate the
+// manifest digest before the manifest is parsed (§6.2).
+
+const AUTH_BLOCK_TAGS = new Map<number, SuitAuthenticationBlockKind>([
+  [18, "COSE_Sign1"],
+  [98, "COSE_Sign"],
+  [17, "COSE_Mac0"],
+  [97, "COSE_Mac"],
+]);
+
+/** The envelope's outer structure: members sliced, authentication wrapper decoded, manifest not yet parsed. */
+export interface RawEnvelope {
+  tagged: boolean;
+  members: SuitEnvelopeMember[];
+  authentication: SuitAuthentication;
+  /**
+   * The encoded SUIT_Digest (the content of the wrapper's first bstr): the detached payload of every
+   * authentication block (§8.3; the Sig_structure / MAC_structure bstr-wraps it).
+   */
+  digestBytes: Uint8Array;
+  /** The bstr-wrapped manifest, exactly as received: what the SUIT_Digest covers (§8.3). */
+  manifestWrapped: Uint8Array;
+  severable: Map<SeverableName, SuitEnvelopeMember>;
+  integrated: Map<string, Uint8Array>;
+  delegation?: Uint8Array[][];
+  extensions?: Map<number, Uint8Array>;
+}
+
+function content(wrapped: Uint8Array): Uint8Array {
+  return wrapped.subarray(bstrHeadLength(wrapped));
+}
+
+function authentication(member: Uint8Array, ctx: SuitContext): { auth: SuitAuthentication; digestBytes: Uint8Array } {
+  const where = "envelope/2";
+  const bytes = content(member);
+  const items = array(decodeSuitItem(bytes, where, ctx), where);
+  if (items.length === 0) malformed(where, "SUIT_Authentication must start with the SUIT_Digest");
+  const digestBytes = bstr(items[0] as CborValue, `${where}[0]`);
+  const digest = digestFromCbor(decodeSuitItem(digestBytes, `${where}[0]`, ctx), `${where}[0]`);
+  const blocks = items.slice(1).map((item, i) => {
+    const at = `${where}[${i + 1}]`;
+    const block = bstr(item, at);
+    // COSE messages are not SUIT maps: decoded without the canonical rule, checked for their outer shape.
+    const cose = decodeSuitItem(block, at, ctx, true);
+    const kind = cose instanceof CborTag ? AUTH_BLOCK_TAGS.get(cose.tag) : undefined;
+    if (!kind || !(cose instanceof CborTag)) {
+      malformed(at, "a SUIT_Authentication_Block must be a tagged COSE_Sign1, COSE_Sign, COSE_Mac0 or COSE_Mac");
+    }
+    const a = array(cose.value, at);
+    if (a.length !== (kind === "COSE_Mac" ? 5 : 4)) {
+      malformed(at, `${kind} has the wrong number of elements`);
+    }
+    // §8.3: "computed using detached payloads".
+    if (a[2] !== null) malformed(at, `${kind} must have a detached (nil) payload`);
+    return { kind, bytes: block };
+  });
+  return { auth: { digest, blocks }, digestBytes };
+}
+
+function delegation(member: Uint8Array, ctx: SuitContext): Uint8Array[][] {
+  // trust-domains: SUIT_Delegation = [+ [+ bstr .cbor CWT]].
+  const where = "envelope/1";
+  return array(decodeSuitItem(content(member), where, ctx), where, true).map((chain, i) =>
+    array(chain, `${where}[${i}]`, true).map((cwt, j) => bstr(cwt, `${where}[${i}][${j}]`)),
+  );
+}
+
+/**
+ * Stage 1: the envelope's structure (tag, member types and keys, authentication wrapper), without parsing the
+ * manifest.
+ */
+export function readEnvelope(bytes: Uint8Array, ctx: SuitContext): RawEnvelope {
+  if (!isBytes(bytes)) throw new RotkitError("INVALID_ARGUMENT", "SUIT: the envelope must be a Uint8Array");
+  let top: CborValue;
+  try {
+    top = decodeCbor(bytes, {
+      ...(ctx.limits ? { limits: ctx.limits } : {}),
+      requireDeterministic: ctx.canonical,
+      rejectDuplicateKeys: true,
+    });
+  } catch (e) {
+    throw wrapCbor(e, "envelope");
+  }
+  let tagged = false;
+  if (top instanceof CborTag) {
+    if (top.tag !== SUIT_ENVELOPE_TAG) malformed("envelope", `tag ${top.tag} is not SUIT_Envelope_Tagged (107)`);
+    tagged = true;
+    top = top.value;
+  }
+  const m = map(top, "envelope");
+  const slices = elementSlices(bytes, skipTags(bytes, 0));
+  const members: SuitEnvelopeMember[] = [];
+  const severable = new Map<SeverableName, SuitEnvelopeMember>();
+  const integrated = new Map<string, Uint8Array>();
+  let extensions: Map<number, Uint8Array> | undefined;
+  let auth: ReturnType<typeof authentication> | undefined;
+  let manifestWrapped: Uint8Array | undefined;
+  let deleg: Uint8Array[][] | undefined;
+  let i = 0;
+  for (const [key, value] of m) {
+    const wrappedBytes = slices[2 * i + 1] as Uint8Array;
+    i++;
+    // §8.1: every element of the envelope is bstr-wrapped.
+    const at = `envelope/${String(key)}`;
+    bstr(value, at);
+    if (typeof key !== "string" && typeof key !== "number") malformed("envelope", "keys must be integers or text");
+    const member: SuitEnvelopeMember = { key, wrapped: wrappedBytes };
+    members.push(member);
+    bstrHeadLength(wrappedBytes);
+    if (typeof key === "string") {
+      integrated.set(key, value as Uint8Array);
+      continue;
+    }
+    if (!Number.isInteger(key)) malformed("envelope", "keys must be integers or text");
+    const sev = SEVERABLE.find(([, k]) => k === key);
+    if (sev) severable.set(sev[0], member);
+    else if (key === SuitEnvelopeKey.authenticationWrapper) auth = authentication(wrappedBytes, ctx);
+    else if (key === SuitEnvelopeKey.manifest) manifestWrapped = wrappedBytes;
+    else if (key === SuitEnvelopeKey.delegation) deleg = delegation(wrappedBytes, ctx);
+    else if (key < 0) {
+      if (!extensions) extensions = new Map();
+      extensions.set(key, value as Uint8Array);
+    } else unsupported(at, `unknown envelope member ${key}`);
+  }
+  if (!auth) malformed("envelope", "suit-authentication-wrapper (2) is missing");
+  if (!manifestWrapped) malformed("envelope", "suit-manifest (3) is missing");
+  const raw: RawEnvelope = {
+    tagged,
+    members,
+    authentication: auth.auth,
+    digestBytes: auth.digestBytes,
+    manifestWrapped,
+    severable,
+    integrated,
+  };
+  if (deleg) raw.delegation = deleg;
+  if (extensions) raw.extensions = extensions;
+  return raw;
+}
+
+/** Stage 2 result: the typed envelope (dependencies not yet decoded) and the keys that hold dependencies. */
+export interface DecodedEnvelopeBody {
+  envelope: SuitEnvelope;
+  dependencyKeys: string[];
+}
+
+/** Stage 2a: parses the manifest (after its digest was checked, when verifying). */
+export function decodeManifestPart(raw: RawEnvelope, ctx: SuitContext): SuitManifest {
+  return decodeManifestContent(content(raw.manifestWrapped), "envelope/3", ctx);
+}
+
+/**
+ * The severable members the envelope carries, each with the SUIT_Digest the manifest holds for it. §8.5: a
+ * severable member in the envelope is only trusted through that digest, so one without it is refused.
+ */
+export function severableMembers(
+  raw: RawEnvelope,
+  manifest: SuitManifest,
+): Array<{ name: SeverableName; member: SuitEnvelopeMember; digest: SuitDigest }> {
+  const out: Array<{ name: SeverableName; member: SuitEnvelopeMember; digest: SuitDigest }> = [];
+  for (const [name, member] of raw.severable) {
+    const digest = (manifest[name] as SuitSeverable<unknown> | undefined)?.digest;
+    if (!digest) malformed(`envelope/${member.key}`, `the manifest holds no SUIT_Digest for severable member ${name}`);
+    out.push({ name, member, digest });
+  }
+  return out;
+}
+
+/**
+ * Stage 2b: decodes the severable members the envelope carries into the manifest (their digests are checked by
+ * verifySuitEnvelope before this runs, not by the unverified decoder) and sorts the text-keyed members into
+ * integrated payloads and integrated dependencies.
+ */
+export function assembleEnvelope(raw: RawEnvelope, manifest: SuitManifest, ctx: SuitContext): DecodedEnvelopeBody {
+  for (const { name, member } of severableMembers(raw, manifest)) {
+    const entry = manifest[name] as SuitSeverable<unknown>;
+    entry.value = decodeSeverableContent(name, content(member.wrapped), `envelope/${member.key}`, ctx);
+  }
+  const uris = dependencyUris(manifest);
+  const dependencyKeys: string[] = [];
+  const integratedPayloads = new Map<string, Uint8Array>();
+  for (const [key, value] of raw.integrated) {
+    // trust-domains §7.1.1: "The URI for the Dependency MUST match the text string key".
+    if (uris.has(key)) dependencyKeys.push(key);
+    else integratedPayloads.set(key, value);
+  }
+  const envelope: SuitEnvelope = {
+    tagged: raw.tagged,
+    authentication: raw.authentication,
+    manifest,
+    integratedPayloads,
+    integratedDependencies: new Map(),
+    members: raw.members,
+  };
+  if (raw.delegation) envelope.delegation = raw.delegation;
+  if (raw.extensions) envelope.extensions = raw.extensions;
+  return { envelope, dependencyKeys };
+}
+
+function decodeAt(bytes: Uint8Array, ctx: SuitContext, depth: number): SuitEnvelope {
+  const raw = readEnvelope(bytes, ctx);
+  const { envelope, dependencyKeys } = assembleEnvelope(raw, decodeManifestPart(raw, ctx), ctx);
+  for (const key of dependencyKeys) {
+    if (depth >= ctx.maxDependencyDepth) {
+      malformed(`envelope/${key}`, `integrated dependencies nested deeper than ${ctx.maxDependencyDepth}`);
+    }
+    envelope.integratedDependencies.set(key, decodeAt(integratedBytes(key, envelope), ctx, depth + 1));
+  }
+  return envelope;
+}
+
+/** The bstr content of an integrated member. */
+export function integratedBytes(key: string, envelope: SuitEnvelope): Uint8Array {
+  const member = envelope.members?.find((m) => m.key === key);
+  if (!member) throw new RotkitError("SUIT_MALFORMED", `envelope/${key}: missing`, { at: `envelope/${key}` });
+  return content(member.wrapped);
+}
+
+/**
+ * Decodes a SUIT envelope (tag 107 or untagged) WITHOUT checking any signature, MAC or digest: for inspection
+ * only. Every element is checked against the CDDL of the draft and the extensions rotkit implements: wrong
+ * types, missing members, unknown labels (SUIT_UNSUPPORTED), duplicate keys, non-canonical maps, depth and size
+ * limits. Integrated dependencies are decoded recursively. Use {@link verifySuitEnvelope} before acting on it.
+ *
+ * @example
+ * ```ts
+ * const env = decodeSuitEnvelopeUnverified(bytes);
+ * env.manifest.sequenceNumber; // e.g. 1n
+ * env.manifest.validate?.[0]?.name; // "set-component-index"
+ * ```
+ */
+export function decodeSuitEnvelopeUnverified(bytes: Uint8Array, options: SuitDecodeOptions = {}): SuitEnvelope {
+  return decodeAt(bytes, suitContext(options), 0);
+}

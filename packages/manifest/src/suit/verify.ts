@@ -1,0 +1,84 @@
+import { RotkitError } from "@rotkit/core";
+import { type SuitAuthOptions, type SuitVerificationKey, verifyAuthenticationBlocks } from "./authenticate.js";
+import { malformed, type SuitContext, type SuitDecodeOptions, suitContext } from "./cbor.js";
+import { checkSuitDigest } from "./digest.js";
+import { assembleEnvelope, decodeManifestPart, integratedBytes, readEnvelope, severableMembers } from "./envelope.js";
+import type { VerifiedSuitEnvelope } from "./types.js";
+
+// verifySuitEnvelope: draft-ietf-suit-manifest §6.2 (required checks) and §8.3 (authentication), §8.5
+// (severable members), trust-domains §5.1 (dependencies are authenticated too, with their own keys).
+
+/** Options of {@link verifySuitEnvelope}. */
+export interface VerifySuitOptions extends SuitDecodeOptions, SuitAuthOptions {
+  /**
+   * Keys for integrated dependencies (trust-domains: a dependency is usually signed by another authority than its
+   * dependent): a list, or a function of the member key and nesting depth (1 for a direct dependency).
+   * Default: `keys`.
+   */
+  dependencyKeys?:
+    | readonly SuitVerificationKey[]
+    | ((key: string, depth: number) => readonly SuitVerificationKey[] | undefined);
+}
+
+async function verifyAt(
+  bytes: Uint8Array,
+  keys: readonly SuitVerificationKey[],
+  options: VerifySuitOptions,
+  ctx: SuitContext,
+  depth: number,
+): Promise<VerifiedSuitEnvelope> {
+  const raw = readEnvelope(bytes, ctx);
+  // §8.3 / §6.2: authenticate the SUIT_Digest, then check it against the bstr-wrapped manifest, before the
+  // manifest is parsed.
+  const signers = await verifyAuthenticationBlocks(raw.authentication.blocks, raw.digestBytes, {
+    ...options,
+    keys,
+  });
+  await checkSuitDigest(options.provider, raw.authentication.digest, raw.manifestWrapped, "envelope/3");
+  const manifest = decodeManifestPart(raw, ctx);
+  for (const { member, digest } of severableMembers(raw, manifest)) {
+    await checkSuitDigest(options.provider, digest, member.wrapped, `envelope/${member.key}`);
+  }
+  const { envelope, dependencyKeys } = assembleEnvelope(raw, manifest, ctx);
+  const dependencies = new Map<string, VerifiedSuitEnvelope>();
+  for (const key of dependencyKeys) {
+    if (depth >= ctx.maxDependencyDepth) {
+      malformed(`envelope/${key}`, `integrated dependencies nested deeper than ${ctx.maxDependencyDepth}`);
+    }
+    const d = options.dependencyKeys;
+    const depKeys = d === undefined ? options.keys : typeof d === "function" ? d(key, depth + 1) : d;
+    if (!depKeys) {
+      throw new RotkitError("SUIT_AUTH_FAILED", `envelope/${key}: no keys for this dependency`, {
+        at: `envelope/${key}`,
+      });
+    }
+    dependencies.set(key, await verifyAt(integratedBytes(key, envelope), depKeys, options, ctx, depth + 1));
+  }
+  return { ...envelope, integratedDependencies: dependencies, signers, bytes };
+}
+
+/**
+ * Verifies a SUIT envelope and returns its typed content, or throws a RotkitError. Checks, in this order:
+ * the envelope structure; each COSE_Sign1 / COSE_Sign / COSE_Mac0 / COSE_Mac of the authentication wrapper over
+ * the detached bstr-wrapped SUIT_Digest (ESP256, ES256/384/512, EdDSA / Ed25519, HMAC...; policy "any" or
+ * "all"); the SUIT_Digest against the bstr-wrapped manifest (constant-time); the manifest against the CDDL;
+ * every severable member the envelope carries against its digest in the manifest; then each integrated
+ * dependency, recursively, with `dependencyKeys`.
+ *
+ * Errors: SUIT_AUTH_FAILED (no block verifies; the COSE error is the cause), SUIT_DIGEST_MISMATCH,
+ * SUIT_MALFORMED, SUIT_UNSUPPORTED, CBOR_LIMIT.
+ *
+ * Not checked here (the interpreter's job): sequence-number rollback, vendor/class conditions, image digests.
+ *
+ * @example
+ * ```ts
+ * const env = await verifySuitEnvelope(bytes, { keys: [authorPublicKey], provider: nobleProvider() });
+ * env.manifest.sequenceNumber; // e.g. 1n, now authenticated
+ * ```
+ */
+export async function verifySuitEnvelope(bytes: Uint8Array, options: VerifySuitOptions): Promise<VerifiedSuitEnvelope> {
+  if (!options || typeof options !== "object" || !options.provider) {
+    throw new RotkitError("INVALID_ARGUMENT", "SUIT: options with a provider and keys are required");
+  }
+  return verifyAt(bytes, options.keys, options, suitContext(options), 0);
+}
