@@ -13,7 +13,16 @@ import { coseKeyFromPublicKey, coseKeyToMap, encodeCoseKey, signCoseSign1 } from
 import { describe, expect, it } from "vitest";
 import { expectOnlyRotkitErrors, singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
 import { decodeDiceCborCertUnverified, deriveOpenDiceId, OpenDiceLabel, verifyDiceCborChain } from "../src/index.js";
-import { fakeInputValue, katIssuerKey, PROVIDERS, vector, vectorJson, veraisonCborChain } from "./dice-fixtures.js";
+import {
+  fakeInputValue,
+  katIssuerKey,
+  katMlDsaAlg,
+  katMlDsaIssuerKey,
+  PROVIDERS,
+  vector,
+  vectorJson,
+  veraisonCborChain,
+} from "./dice-fixtures.js";
 
 const noble = nobleProvider();
 
@@ -56,10 +65,15 @@ describe("decodeDiceCborCertUnverified", () => {
     expect(android.profileName).toBe("android.18");
   });
 
-  it("reports ML-DSA certificates as CRYPTO_UNSUPPORTED_ALG", () => {
-    expect(() => decodeDiceCborCertUnverified(vector("open-dice-kat/cbor_mldsa65_zero.cbor"))).toThrow(
-      expect.objectContaining({ code: "CRYPTO_UNSUPPORTED_ALG" }),
-    );
+  it("decodes ML-DSA certificates: alg -49 / -50, an AKP subject key of the right parameter set", () => {
+    const c65 = decodeDiceCborCertUnverified(vector("open-dice-kat/cbor_mldsa65_zero.cbor"));
+    expect(c65.alg).toBe(-49);
+    expect(c65.subjectPublicKey).toMatchObject({ kty: "AKP", alg: -49 });
+    expect(c65.publicKey).toMatchObject({ kty: "AKP", alg: "ML-DSA-65" });
+    expect((c65.publicKey as { pub: Uint8Array }).pub).toHaveLength(1952);
+    const c87 = decodeDiceCborCertUnverified(vector("open-dice-kat/cbor_mldsa87_zero.cbor"));
+    expect(c87.alg).toBe(-50);
+    expect(c87.publicKey).toMatchObject({ kty: "AKP", alg: "ML-DSA-87" });
   });
 
   it("names the label of an invalid claim (mode of 2 bytes, short codeHash, profileName not text)", async () => {
@@ -112,20 +126,32 @@ describe.each(PROVIDERS)("verifyDiceCborChain (%s)", (_name, provider) => {
     for (let i = 1; i < layers.length; i++) expect(layers[i]?.issuer).toBe(layers[i - 1]?.subject);
   });
 
-  it("verifies every Ed25519 / P-256 / P-384 KAT CBOR cert under its issuer key, IDs included", async () => {
+  it("verifies every Ed25519 / P-256 / P-384 / ML-DSA KAT CBOR cert under its issuer key, IDs included", async () => {
     const index = vectorJson<{ cases: { id: string; alg: string; input_set: string }[] }>("open-dice-kat/index.json");
     let n = 0;
-    for (const c of index.cases.filter((x) => x.id.startsWith("cbor_") && !x.alg.startsWith("Mldsa"))) {
-      const alg = c.alg.toLowerCase() as "ed25519" | "p256" | "p384";
-      const { layers } = await verifyDiceCborChain({
-        certs: [vector(`open-dice-kat/${c.id}`)],
-        rootKey: katIssuerKey(c.input_set, alg),
-        provider,
-      });
+    for (const c of index.cases.filter((x) => x.id.startsWith("cbor_"))) {
+      const rootKey = c.alg.startsWith("Mldsa")
+        ? await katMlDsaIssuerKey(c.input_set, katMlDsaAlg(c.alg))
+        : katIssuerKey(c.input_set, c.alg.toLowerCase() as "ed25519" | "p256" | "p384");
+      const { layers } = await verifyDiceCborChain({ certs: [vector(`open-dice-kat/${c.id}`)], rootKey, provider });
       expect(layers[0]?.modeName).toBe("notConfigured");
       n++;
     }
-    expect(n).toBe(10);
+    expect(n).toBe(19);
+  });
+
+  it("an ML-DSA KAT CBOR cert with a flipped signature bit, or under the other parameter set, is refused", async () => {
+    const bytes = vector("open-dice-kat/cbor_mldsa65_zero.cbor");
+    const rootKey = await katMlDsaIssuerKey("zero", "ML-DSA-65");
+    const flipped = bytes.slice();
+    flipped[flipped.length - 100] = (flipped[flipped.length - 100] as number) ^ 0x04;
+    await expect(verifyDiceCborChain({ certs: [flipped], rootKey, provider })).rejects.toMatchObject({
+      code: "ATTEST_BAD_SIGNATURE",
+    });
+    const other = await katMlDsaIssuerKey("zero", "ML-DSA-87");
+    await expect(verifyDiceCborChain({ certs: [bytes], rootKey: other, provider })).rejects.toMatchObject({
+      code: "ATTEST_BAD_SIGNATURE",
+    });
   });
 
   it("accepts the DICE chain array form [root COSE_Key, cert…] and a COSE_Key rootKey", async () => {

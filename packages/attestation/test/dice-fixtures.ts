@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import {
   type CryptoProvider,
   fromHex,
+  type MlDsaAlg,
   nobleProvider,
   type PublicKey,
+  softwareKeyHandle,
   utf8Encode,
   webCryptoProvider,
 } from "@rotkit/core";
+import { deriveOpenDiceKeySeed } from "../src/index.js";
 
 // Shared fixtures of the DICE tests: the pinned vectors under test-vectors/ (see their READMEs for provenance).
 
@@ -50,6 +53,21 @@ export function katIssuerKey(inputSet: string, alg: "ed25519" | "p256" | "p384")
   );
   const n = (point.length - 1) / 2;
   return { kty: "EC", crv: alg === "p256" ? "P-256" : "P-384", x: point.slice(1, 1 + n), y: point.slice(1 + n) };
+}
+
+/**
+ * The ML-DSA KAT issuer key of an input set, derived from its current CDI_Attest (issuers.json has none): the key
+ * seed KDF(32, CDI_Attest, ASYM_SALT, "Key Pair") fed to ML-DSA.KeyGen_internal (FIPS 204 §6.1).
+ */
+export async function katMlDsaIssuerKey(inputSet: string, alg: MlDsaAlg): Promise<PublicKey> {
+  const e = vectorJson<Record<string, IssuerEntry>>("open-dice-kat/issuers.json")[inputSet] as IssuerEntry;
+  const seed = await deriveOpenDiceKeySeed(fromHex(e.current_cdi_attest_hex), nobleProvider());
+  return softwareKeyHandle(alg, seed).publicKey;
+}
+
+/** "Mldsa65" (index.json) → "ML-DSA-65". */
+export function katMlDsaAlg(alg: string): MlDsaAlg {
+  return `ML-DSA-${alg.slice(5)}` as MlDsaAlg;
 }
 
 /**

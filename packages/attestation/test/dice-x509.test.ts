@@ -1,7 +1,7 @@
 import { fixedClock, isRotkitError, toHex } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import { verifyDiceX509Chain } from "../src/server.js";
-import { katIssuerKey, PROVIDERS, vector, vectorJson } from "./dice-fixtures.js";
+import { katIssuerKey, katMlDsaAlg, katMlDsaIssuerKey, PROVIDERS, vector, vectorJson } from "./dice-fixtures.js";
 
 const time = fixedClock(new Date("2026-01-01T00:00:00Z"));
 
@@ -45,27 +45,29 @@ describe.each(PROVIDERS)("verifyDiceX509Chain (%s)", (_name, provider) => {
     expect(layers).toHaveLength(8);
   });
 
-  it("verifies the Ed25519 / P-256 X.509 KAT certs under their issuer keys; ML-DSA is X509_UNSUPPORTED_ALG", async () => {
+  it("verifies the Ed25519 / P-256 / ML-DSA X.509 KAT certs under their issuer keys", async () => {
     const index = vectorJson<{ cases: { id: string; alg: string; input_set: string }[] }>("open-dice-kat/index.json");
     let verified = 0;
     for (const c of index.cases.filter((x) => x.id.startsWith("x509_"))) {
       const certs = [vector(`open-dice-kat/${c.id}`)];
-      if (c.alg.startsWith("Mldsa")) {
-        const trustAnchor = katIssuerKey(c.input_set, "ed25519");
-        await rejectsWith(verifyDiceX509Chain({ certs, trustAnchor, provider, time }), "X509_UNSUPPORTED_ALG");
-        continue;
-      }
-      const alg = c.alg.toLowerCase() as "ed25519" | "p256";
-      const { layers } = await verifyDiceX509Chain({
-        certs,
-        trustAnchor: katIssuerKey(c.input_set, alg),
-        provider,
-        time,
-      });
+      const mlDsa = c.alg.startsWith("Mldsa");
+      const trustAnchor = mlDsa
+        ? await katMlDsaIssuerKey(c.input_set, katMlDsaAlg(c.alg))
+        : katIssuerKey(c.input_set, c.alg.toLowerCase() as "ed25519" | "p256");
+      const { layers } = await verifyDiceX509Chain({ certs, trustAnchor, provider, time });
       expect(layers[0]?.modeName).toBe("notConfigured");
+      if (mlDsa) expect(layers[0]?.publicKey).toMatchObject({ kty: "AKP", alg: katMlDsaAlg(c.alg) });
       verified++;
     }
-    expect(verified).toBe(4);
+    expect(verified).toBe(9);
+  });
+
+  it("an ML-DSA KAT cert under another parameter set's or another input set's key is refused", async () => {
+    const certs = [vector("open-dice-kat/x509_mldsa65_descriptor.der")];
+    const other = await katMlDsaIssuerKey("descriptor", "ML-DSA-87");
+    await rejectsWith(verifyDiceX509Chain({ certs, trustAnchor: other, provider, time }), "X509_BAD_SIGNATURE");
+    const wrongSet = await katMlDsaIssuerKey("zero", "ML-DSA-65");
+    await rejectsWith(verifyDiceX509Chain({ certs, trustAnchor: wrongSet, provider, time }), "X509_BAD_SIGNATURE");
   });
 
   it("broken chains: swapped order, wrong anchor, Caliptra LDevID → FMC alias name mismatch", async () => {

@@ -42,6 +42,7 @@ export {
   softwareKeyHandle,
 } from "./crypto/keys.js";
 export { mgf1 } from "./crypto/mgf1.js";
+export { isMlDsaAlg, ML_DSA_LENGTHS, ML_DSA_SEED_LENGTH, mlDsaPublicKey } from "./crypto/ml-dsa.js";
 export { nobleProvider } from "./crypto/noble.js";
 export { randomBytes } from "./crypto/random.js";
 export { RSA_MAX_BITS, RSA_MIN_BITS } from "./crypto/rsa.js";

@@ -1,7 +1,7 @@
 import { type HashAlg, RotkitError, type SignatureAlg } from "@rotkit/core";
 
 // COSE algorithm registry: RFC 9053 (§2 signatures, §3 MACs, §4 content encryption, §5-6 key management),
-// RFC 8230 (RSA), RFC 9864 (fully-specified algorithms), RFC 9459 (AES-CTR/CBC, for SUIT).
+// RFC 8230 (RSA), RFC 9864 (fully-specified algorithms), RFC 9459 (AES-CTR/CBC, for SUIT), RFC 9964 (ML-DSA).
 
 export type CoseAlgKind =
   | "signature"
@@ -56,6 +56,10 @@ const table: CoseAlgInfo[] = [
   { id: -257, name: "RS256", kind: "signature", signature: "RS256" },
   { id: -258, name: "RS384", kind: "signature", signature: "RS384" },
   { id: -259, name: "RS512", kind: "signature", signature: "RS512" },
+  // RFC 9964 §2 (draft-ietf-cose-dilithium): pure ML-DSA (FIPS 204), empty context, with an AKP key
+  { id: -48, name: "ML-DSA-44", kind: "signature", signature: "ML-DSA-44" },
+  { id: -49, name: "ML-DSA-65", kind: "signature", signature: "ML-DSA-65" },
+  { id: -50, name: "ML-DSA-87", kind: "signature", signature: "ML-DSA-87" },
   // §3.1: HMAC
   { id: 4, name: "HMAC 256/64", kind: "mac", primitive: "hmac", hash: "SHA-256", keyLength: 32, tagLength: 8 },
   { id: 5, name: "HMAC 256/256", kind: "mac", primitive: "hmac", hash: "SHA-256", keyLength: 32, tagLength: 32 },

@@ -77,6 +77,7 @@ export function keyFitsAlg(k: VerifyKey, info: CoseAlgInfo, where: string): bool
     const s = info.signature ?? "";
     if (s.startsWith("ES")) return pk.kty === "EC";
     if (s.startsWith("Ed")) return pk.kty === "OKP";
+    if (s.startsWith("ML-DSA")) return pk.kty === "AKP" && pk.alg === s;
     return pk.kty === "RSA";
   } catch {
     return false;

@@ -6,6 +6,10 @@ import {
   ecCoordinateLength,
   fromBase64Url,
   isBytes,
+  isMlDsaAlg,
+  ML_DSA_LENGTHS,
+  ML_DSA_SEED_LENGTH,
+  type MlDsaAlg,
   type OkpCurve,
   type PublicKey,
   RotkitError,
@@ -13,11 +17,12 @@ import {
   utf8Decode,
   utf8Encode,
 } from "@rotkit/core";
+import { coseAlgIdOf, coseAlgorithm } from "./algorithms.js";
 import { decodeCose, encodeCose } from "./cbor.js";
 import { decompressEcPoint, isOnCurve } from "./ec-point.js";
 
-// COSE_Key (RFC 9052 §7) with the key type parameters of RFC 9053 §7 (OKP, EC2, Symmetric) and RFC 8230 §4 (RSA),
-// plus conversions to JWK (RFC 7517/7518/8037), to core's PublicKey and to SPKI DER.
+// COSE_Key (RFC 9052 §7) with the key type parameters of RFC 9053 §7 (OKP, EC2, Symmetric), RFC 8230 §4 (RSA) and
+// RFC 9964 (AKP, for ML-DSA), plus conversions to JWK (RFC 7517/7518/8037/9964), to core's PublicKey and to SPKI DER.
 
 /** Parameters common to every key type (RFC 9052 §7.1). */
 export interface CoseKeyCommon {
@@ -33,7 +38,8 @@ export interface CoseKeyCommon {
 
 /**
  * A decoded COSE_Key. The OKP and RSA variants are shaped like core's `PublicKey` (extra private fields aside),
- * so a COSE_Key can be passed wherever a verification key is taken; EC2 keys use `kty: "EC2"`.
+ * so a COSE_Key can be passed wherever a verification key is taken; EC2 keys use `kty: "EC2"`. AKP (ML-DSA) keys
+ * keep `alg` as written (the COSE integer -48/-49/-50, or the name) and always carry one (RFC 9964: required).
  */
 export type CoseKey =
   | ({ kty: "OKP"; crv: OkpCurve; x: Uint8Array; d?: Uint8Array } & CoseKeyCommon)
@@ -49,7 +55,8 @@ export type CoseKey =
       dq?: Uint8Array;
       qi?: Uint8Array;
     } & CoseKeyCommon)
-  | ({ kty: "Symmetric"; k: Uint8Array } & CoseKeyCommon);
+  | ({ kty: "Symmetric"; k: Uint8Array } & CoseKeyCommon)
+  | ({ kty: "AKP"; alg: number | string; pub: Uint8Array; priv?: Uint8Array } & CoseKeyCommon);
 
 /** A JSON Web Key (the members rotkit reads and writes). Binary members are base64url without padding. */
 export interface Jwk {
@@ -69,11 +76,13 @@ export interface Jwk {
   kid?: string;
   alg?: string;
   key_ops?: string[];
+  pub?: string;
+  priv?: string;
   [member: string]: unknown;
 }
 
-/** COSE key type values, RFC 9053 §7 / RFC 8230 §4. */
-const KTY = { OKP: 1, EC2: 2, RSA: 3, Symmetric: 4 } as const;
+/** COSE key type values, RFC 9053 §7 / RFC 8230 §4 / RFC 9964 (AKP). */
+const KTY = { OKP: 1, EC2: 2, RSA: 3, Symmetric: 4, AKP: 7 } as const;
 /** COSE Elliptic Curves registry, RFC 9053 §7.1. */
 const CRV: Record<number, EcCurve | OkpCurve> = {
   1: "P-256",
@@ -123,6 +132,29 @@ function bstr(map: CborMap, label: number, name: string, required: boolean): Uin
   }
   if (!isBytes(v)) bad(`${name} (${label}) must be a bstr`);
   return v;
+}
+
+/** The ML-DSA parameter set an AKP key's `alg` names (COSE integer or name); COSE_BAD_KEY for anything else. */
+function akpAlg(alg: unknown): MlDsaAlg {
+  if (alg === undefined) bad("an AKP key needs alg (3)");
+  let name: unknown = alg;
+  if (typeof alg === "number") {
+    try {
+      name = coseAlgorithm(alg).signature;
+    } catch {
+      name = undefined;
+    }
+  }
+  if (!isMlDsaAlg(name)) bad(`unsupported AKP algorithm ${String(alg)}`);
+  return name;
+}
+
+/** RFC 9964: pub is pkEncode (FIPS 204 Table 2 length); priv is the 32-byte seed. */
+function checkAkp(alg: MlDsaAlg, pub: Uint8Array, priv: Uint8Array | undefined): void {
+  const n = ML_DSA_LENGTHS[alg].publicKey;
+  if (pub.length !== n) bad(`${alg} pub must be ${n} bytes`);
+  if (priv !== undefined && priv.length !== ML_DSA_SEED_LENGTH)
+    bad(`${alg} priv (seed) must be ${ML_DSA_SEED_LENGTH} bytes`);
 }
 
 function checkEcPrivate(crv: EcCurve, d: Uint8Array | undefined): void {
@@ -229,6 +261,17 @@ export function decodeCoseKey(input: Uint8Array | CborValue): CoseKey {
       if (k.length === 0) bad("k must not be empty");
       return { kty: "Symmetric", k, ...common };
     }
+    case KTY.AKP: {
+      // RFC 9964: AKP keys name their algorithm (alg required), pub (-1), priv (-2).
+      const keyAlg = common.alg;
+      const name = akpAlg(keyAlg);
+      const pub = bstr(map, -1, "pub", true);
+      const priv = bstr(map, -2, "priv", false);
+      checkAkp(name, pub, priv);
+      const key: CoseKey = { kty: "AKP", pub, ...common, alg: keyAlg as number | string };
+      if (priv) key.priv = priv;
+      return key;
+    }
     default:
       return bad(`unsupported key type ${String(kty)}`);
   }
@@ -271,6 +314,10 @@ export function coseKeyToMap(key: CoseKey): CborMap {
       break;
     case "Symmetric":
       m.set(-1, key.k);
+      break;
+    case "AKP":
+      m.set(-1, key.pub);
+      if (key.priv) m.set(-2, key.priv);
       break;
   }
   return m;
@@ -325,6 +372,12 @@ export function publicKeyFromCoseKey(key: CoseKey): PublicKey {
       return { kty: "EC", crv: key.crv, x: key.x, y: key.y };
     case "RSA":
       return { kty: "RSA", n: key.n, e: key.e };
+    case "AKP": {
+      const alg = akpAlg(key.alg);
+      if (!(key.pub instanceof Uint8Array)) bad("AKP pub must be bytes");
+      checkAkp(alg, key.pub, undefined);
+      return { kty: "AKP", alg, pub: key.pub };
+    }
     default:
       return bad("a symmetric key has no public key");
   }
@@ -348,6 +401,12 @@ export function coseKeyFromPublicKey(pk: PublicKey, common: CoseKeyCommon = {}):
       return { kty: "EC2", crv: pk.crv, x: pk.x, y: pk.y, ...common };
     case "RSA":
       return { kty: "RSA", n: pk.n, e: pk.e, ...common };
+    case "AKP": {
+      const alg = akpAlg(pk.alg);
+      checkAkp(alg, pk.pub, undefined);
+      if (common.alg !== undefined && akpAlg(common.alg) !== alg) bad(`alg ${String(common.alg)} is not ${alg}`);
+      return { kty: "AKP", pub: pk.pub, ...common, alg: common.alg ?? coseAlgIdOf(alg) };
+    }
     default:
       return bad("unknown public key type");
   }
@@ -393,7 +452,7 @@ function jwkCommon(jwk: Jwk): CoseKeyCommon {
 }
 
 /**
- * Converts a JWK (kty EC / OKP / RSA / oct) into a COSE_Key with the same checks as {@link decodeCoseKey}.
+ * Converts a JWK (kty EC / OKP / RSA / oct / AKP) into a COSE_Key with the same checks as {@link decodeCoseKey}.
  * `kid` strings become their UTF-8 bytes.
  *
  * @example
@@ -438,6 +497,16 @@ export function coseKeyFromJwk(jwk: Jwk): CoseKey {
       if (k.length === 0) bad("k must not be empty");
       return { kty: "Symmetric", k, ...common };
     }
+    case "AKP": {
+      // RFC 9964: "alg" is required and names the parameter set; "pub", "priv" (the seed) are base64url.
+      const alg = akpAlg(common.alg);
+      const pub = b64(jwk, "pub", true);
+      const priv = b64(jwk, "priv", false);
+      checkAkp(alg, pub, priv);
+      const key: CoseKey = { kty: "AKP", pub, ...common, alg: common.alg as number | string };
+      if (priv) key.priv = priv;
+      return key;
+    }
     default:
       return bad(`unsupported JWK kty ${String(jwk.kty)}`);
   }
@@ -472,6 +541,10 @@ export function coseKeyToJwk(key: CoseKey): Jwk {
       break;
     case "Symmetric":
       jwk = { kty: "oct", k: toBase64Url(key.k) };
+      break;
+    case "AKP":
+      jwk = { kty: "AKP", pub: toBase64Url(key.pub) };
+      if (key.priv) jwk.priv = toBase64Url(key.priv);
       break;
   }
   if (key.kid) {
@@ -516,6 +589,10 @@ const JOSE_ALG: Record<number, string> = {
   [-4]: "A192KW",
   [-5]: "A256KW",
   [-6]: "dir",
+  // RFC 9964 registers the same names in JOSE and COSE.
+  [-48]: "ML-DSA-44",
+  [-49]: "ML-DSA-65",
+  [-50]: "ML-DSA-87",
 };
 
 /**
@@ -534,5 +611,6 @@ export function samePublicKey(a: CoseKey, b: CoseKey): boolean {
   if (pa.kty === "RSA" && pb.kty === "RSA") return bytesEqual(pa.n, pb.n) && bytesEqual(pa.e, pb.e);
   if (pa.kty === "EC" && pb.kty === "EC") return pa.crv === pb.crv && bytesEqual(pa.x, pb.x) && bytesEqual(pa.y, pb.y);
   if (pa.kty === "OKP" && pb.kty === "OKP") return pa.crv === pb.crv && bytesEqual(pa.x, pb.x);
+  if (pa.kty === "AKP" && pb.kty === "AKP") return pa.alg === pb.alg && bytesEqual(pa.pub, pb.pub);
   return false;
 }

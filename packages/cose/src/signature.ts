@@ -3,6 +3,7 @@ import {
   ecCoordinateLength,
   isRotkitError,
   type KeyHandle,
+  ML_DSA_LENGTHS,
   type PublicKey,
   RotkitError,
 } from "@rotkit/core";
@@ -13,7 +14,8 @@ import { type CoseKey, publicKeyFromCoseKey } from "./key.js";
 import { modulusLength, RSA_MIN_MODULUS_BYTES } from "./rsa-modulus.js";
 
 // Signature algorithm selection, key/algorithm compatibility and the provider call (RFC 9053 §2, RFC 8230 §2,
-// RFC 9864 for the fully-specified algorithms). Shared by COSE_Sign1, COSE_Sign and countersignatures.
+// RFC 9864 for the fully-specified algorithms, RFC 9964 for ML-DSA). Shared by COSE_Sign1, COSE_Sign and
+// countersignatures.
 
 /** A verification key: core's PublicKey, or a decoded COSE_Key (whose `alg`, when present, is enforced). */
 export type VerifyKey = PublicKey | CoseKey;
@@ -47,8 +49,8 @@ export function signatureAlgorithm(
 }
 
 /**
- * RFC 9053 §2.1 / §2.2, RFC 8230 §2, RFC 9864: the key type (and, for the fully-specified algorithms, the curve)
- * the algorithm needs. COSE_ALG_MISMATCH otherwise: an ECDSA algorithm with an OKP key is an attack, not a
+ * RFC 9053 §2.1 / §2.2, RFC 8230 §2, RFC 9864, RFC 9964: the key type (and, for the fully-specified algorithms, the
+ * curve or ML-DSA parameter set) the algorithm needs. COSE_ALG_MISMATCH otherwise: an ECDSA algorithm with an OKP key is an attack, not a
  * key format problem.
  *
  * @example
@@ -92,6 +94,12 @@ export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string):
       }
       return;
     }
+    case "ML-DSA-44":
+    case "ML-DSA-65":
+    case "ML-DSA-87":
+      // RFC 9964: an AKP key is bound to the one algorithm its alg names.
+      if (pk.kty !== "AKP" || pk.alg !== s) mismatch(where, `${s} needs an AKP ${s} key`);
+      return;
     default:
       throw new RotkitError("COSE_UNSUPPORTED_ALG", `${where}: ${info.name} is not a signature algorithm`);
   }
@@ -99,7 +107,8 @@ export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string):
 
 /**
  * The exact signature length the algorithm and key imply: ECDSA raw r‖s is twice the coordinate length
- * (RFC 9053 §2.1: "the signature ... MUST be rejected" otherwise), Ed25519 64, Ed448 114, RSA the modulus length.
+ * (RFC 9053 §2.1: "the signature ... MUST be rejected" otherwise), Ed25519 64, Ed448 114, RSA the modulus length,
+ * ML-DSA the FIPS 204 Table 2 length of the key's parameter set.
  *
  * @example
  * ```ts
@@ -114,6 +123,8 @@ export function expectedSignatureLength(pk: PublicKey): number {
       return pk.crv === "Ed448" ? 114 : 64;
     case "RSA":
       return modulusLength(pk.n);
+    case "AKP":
+      return ML_DSA_LENGTHS[pk.alg].signature;
   }
 }
 
@@ -131,7 +142,8 @@ export function toPublicKey(key: VerifyKey, where: string): { publicKey: PublicK
   if (k.kty === "Symmetric")
     throw new RotkitError("COSE_BAD_KEY", `${where}: a symmetric key cannot verify a signature`);
   let publicKey: PublicKey;
-  if (k.kty === "EC2" || k.kty === "OKP" || k.kty === "RSA") publicKey = publicKeyFromCoseKey(key as CoseKey);
+  if (k.kty === "EC2" || k.kty === "OKP" || k.kty === "RSA" || k.kty === "AKP")
+    publicKey = publicKeyFromCoseKey(key as CoseKey);
   else if (k.kty === "EC") publicKey = key as PublicKey;
   else throw new RotkitError("COSE_BAD_KEY", `${where}: unknown key type ${String(k.kty)}`);
   const alg = k.alg;

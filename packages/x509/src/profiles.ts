@@ -113,7 +113,7 @@ export function checkPedantic(cert: Certificate, at: string): void {
 
 /**
  * CA/B Forum BR §6.1.5-6.1.6 key rules: RSA moduli of at least 2048 bits and a multiple of 8, EC keys on P-256, P-384
- * or P-521; nothing else (DSA, P-192, EdDSA) is allowed.
+ * or P-521; nothing else (DSA, P-192, EdDSA, ML-DSA) is allowed.
  */
 function checkWebPkiKey(cert: Certificate, at: string): void {
   const k = cert.publicKey;
@@ -123,7 +123,7 @@ function checkWebPkiKey(cert: Certificate, at: string): void {
     if (bits < 2048 || bits % 8 !== 0) fail("X509_PROFILE", `webpki: RSA key of ${bits} bits`, at);
   } else if (k.kty === "EC") {
     if (k.crv !== "P-256" && k.crv !== "P-384" && k.crv !== "P-521") fail("X509_PROFILE", `webpki: curve ${k.crv}`, at);
-  } else fail("X509_PROFILE", `webpki: ${k.kty} ${k.crv} keys are not allowed`, at);
+  } else fail("X509_PROFILE", `webpki: ${k.kty} ${k.kty === "AKP" ? k.alg : k.crv} keys are not allowed`, at);
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   bytesEqual,
   type CryptoProvider,
   type HashAlg,
+  type MlDsaAlg,
   type PublicKey,
   RotkitError,
   type SignatureAlg,
@@ -12,14 +13,14 @@ import type { Profile } from "./options.js";
 import type { AlgorithmIdentifier } from "./types.js";
 import { SIG } from "./validate-oids.js";
 
-// Signature algorithms of certificates and CRLs (RFC 5280 §4.1.1.2, RFC 3279, RFC 4055, RFC 5758, RFC 8410) and the
-// verification of a signed object with its issuer's key. Anything not listed here — SHA-1, DSA, P-192, unknown OIDs —
+// Signature algorithms of certificates and CRLs (RFC 5280 §4.1.1.2, RFC 3279, RFC 4055, RFC 5758, RFC 8410, RFC 9881)
+// and the verification of a signed object with its issuer's key. Anything not listed here — SHA-1, DSA, P-192, unknown OIDs —
 // is X509_UNSUPPORTED_ALG (fail closed).
 
 /** What a signatureAlgorithm resolves to for the CryptoProvider. */
 export interface ResolvedSignatureAlg {
   alg: SignatureAlg;
-  kind: "ecdsa" | "eddsa" | "rsa-pkcs1" | "rsa-pss";
+  kind: "ecdsa" | "eddsa" | "rsa-pkcs1" | "rsa-pss" | "ml-dsa";
   hash?: HashAlg;
   pssSaltLength?: number;
 }
@@ -41,8 +42,8 @@ function malformed(message: string): never {
   throw new RotkitError("X509_MALFORMED", message);
 }
 
-/** Algorithms known by name but not verifiable here (ML-DSA, FIPS 204 / RFC 9881), so an error can say what it saw. */
-const KNOWN_UNSUPPORTED: Readonly<Record<string, string>> = {
+/** RFC 9881 §2: id-ml-dsa-44/65/87, pure ML-DSA (FIPS 204) with an empty context. HashML-DSA OIDs are not listed. */
+const ML_DSA_SIG: Readonly<Record<string, MlDsaAlg>> = {
   "2.16.840.1.101.3.4.3.17": "ML-DSA-44",
   "2.16.840.1.101.3.4.3.18": "ML-DSA-65",
   "2.16.840.1.101.3.4.3.19": "ML-DSA-87",
@@ -107,7 +108,7 @@ function pssParams(params: Uint8Array | undefined): { hash: HashAlg; saltLength:
 /**
  * Resolves a certificate or CRL signatureAlgorithm to a CryptoProvider algorithm, checking its parameters
  * (RFC 5758 §3.2: ECDSA parameters absent; RFC 4055 §5: PKCS #1 v1.5 parameters NULL or absent; RFC 8410 §3:
- * EdDSA parameters absent). Throws X509_UNSUPPORTED_ALG for anything else.
+ * EdDSA parameters absent; RFC 9881 §2: ML-DSA parameters absent). Throws X509_UNSUPPORTED_ALG for anything else.
  *
  * @example
  * ```ts
@@ -152,8 +153,12 @@ export function resolveSignatureAlgorithm(id: AlgorithmIdentifier): ResolvedSign
       const alg: SignatureAlg = hash === "SHA-256" ? "PS256" : hash === "SHA-384" ? "PS384" : "PS512";
       return { alg, kind: "rsa-pss", hash, pssSaltLength: saltLength };
     }
-    default:
-      return unsupported(`signature algorithm ${KNOWN_UNSUPPORTED[id.oid] ?? id.oid} is not supported`);
+    default: {
+      const mlDsa = Object.hasOwn(ML_DSA_SIG, id.oid) ? ML_DSA_SIG[id.oid] : undefined;
+      if (mlDsa === undefined) return unsupported(`signature algorithm ${id.oid} is not supported`);
+      absent();
+      return { alg: mlDsa, kind: "ml-dsa" };
+    }
   }
 }
 
@@ -166,8 +171,8 @@ export function rsaModulusBits(n: Uint8Array): number {
 }
 
 /**
- * Whether `key` is of the type `r` signs with (EC for ECDSA, the same curve for EdDSA, RSA for PKCS #1 / PSS): a key
- * of another type cannot have made the signature.
+ * Whether `key` is of the type `r` signs with (EC for ECDSA, the same curve for EdDSA, RSA for PKCS #1 / PSS, an
+ * AKP key of the same parameter set for ML-DSA): a key of another type cannot have made the signature.
  *
  * @example
  * ```ts
@@ -177,13 +182,15 @@ export function rsaModulusBits(n: Uint8Array): number {
 export function keyFitsAlgorithm(r: ResolvedSignatureAlg, key: PublicKey): boolean {
   if (r.kind === "ecdsa") return key.kty === "EC";
   if (r.kind === "eddsa") return key.kty === "OKP" && key.crv === r.alg;
+  // RFC 9881 §4: an ML-DSA key is bound to its one parameter set.
+  if (r.kind === "ml-dsa") return key.kty === "AKP" && key.alg === r.alg;
   return key.kty === "RSA";
 }
 
 /**
  * The profile's rule on a signature algorithm with a given issuer key: the key type must fit the algorithm; webpki
  * (CA/B Forum BR §7.1.3.2) allows only ECDSA P-256/SHA-256 and P-384/SHA-384, RSASSA-PKCS1-v1_5 and RSASSA-PSS
- * (salt = hash length) with SHA-256/384/512. Throws X509_UNSUPPORTED_ALG or X509_PROFILE.
+ * (salt = hash length) with SHA-256/384/512 (no EdDSA, no ML-DSA). Throws X509_UNSUPPORTED_ALG or X509_PROFILE.
  *
  * @example
  * ```ts
@@ -192,7 +199,8 @@ export function keyFitsAlgorithm(r: ResolvedSignatureAlg, key: PublicKey): boole
  */
 export function checkAlgorithmForKey(r: ResolvedSignatureAlg, key: PublicKey, profile: Profile): void {
   if (!keyFitsAlgorithm(r, key)) {
-    unsupported(`${r.alg} needs ${r.kind === "ecdsa" ? "an EC" : r.kind === "eddsa" ? `an ${r.alg}` : "an RSA"} key`);
+    const need = r.kind === "ecdsa" ? "an EC" : r.kind === "eddsa" || r.kind === "ml-dsa" ? `an ${r.alg}` : "an RSA";
+    unsupported(`${r.alg} needs ${need} key`);
   }
   switch (r.kind) {
     case "ecdsa": {
@@ -203,6 +211,7 @@ export function checkAlgorithmForKey(r: ResolvedSignatureAlg, key: PublicKey, pr
       return;
     }
     case "eddsa":
+    case "ml-dsa":
       if (profile === "webpki") throw new RotkitError("X509_PROFILE", `webpki: ${r.alg} signatures are not allowed`);
       return;
     case "rsa-pkcs1":

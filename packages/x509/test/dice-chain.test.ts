@@ -105,12 +105,26 @@ describe.each(PROVIDERS)("verifyDiceChain (%s)", (_name, provider) => {
     expect(r.message).toMatch(/signature does not verify with the trust anchor's key; its issuer .* either/);
   });
 
-  it("ML-DSA-87 Caliptra certificates: X509_UNSUPPORTED_ALG, while their measurements still decode", async () => {
+  it("ML-DSA-87 Caliptra certificates: the FMC alias verifies under the LDevID key (names do not chain, as for ECC)", async () => {
     const l = loadCert("dice-caliptra", "ldevid_cert_mldsa.der");
     const f = loadCert("dice-caliptra", "fmc_alias_cert_mldsa.der");
+    expect(l.publicKey).toMatchObject({ kty: "AKP", alg: "ML-DSA-87" });
     const r = await rejection(verifyDiceChain({ certs: [f], trustAnchor: l, provider, time: NOW }));
-    expect(r.code).toBe("X509_UNSUPPORTED_ALG");
-    expect(r.message).toMatch(/ML-DSA-87/);
+    expect(r.code).toBe("X509_NAME_CHAINING");
+    const { nameMismatches } = await verifyDiceChain({
+      certs: [f],
+      trustAnchor: l,
+      provider,
+      time: NOW,
+      requireNameChaining: false,
+    });
+    expect(nameMismatches).toHaveLength(1);
+    const sig = f.signature.slice();
+    sig[100] = (sig[100] as number) ^ 0x01;
+    const bad = await rejection(
+      verifyDiceChain({ certs: [{ ...f, signature: sig }], trustAnchor: l, provider, time: NOW }),
+    );
+    expect(bad.code).toBe("X509_BAD_SIGNATURE");
     expect(diceChainMeasurements([l, f])[1]!.tcbInfo.map((t) => t.svn)).toEqual([0x0107, 0x0109]);
   });
 

@@ -15,7 +15,7 @@ import { diceModeName, type OpenDiceInputFields } from "./types.js";
 //   iss (1) / sub (2): the hex-encoded 20-byte IDs of the issuer and subject keys ("Deriving Identifiers"),
 //   and the private-use labels below (the spec's CDDL, "CBOR CDI Certificates" → "Custom claims").
 // Signature algorithms: Ed25519 (EdDSA, -8) by default, ECDSA P-256 (-7) / P-384 (-35) ("Acceptable Cryptographic
-// Algorithms"); ML-DSA certificates exist in the KATs but rotkit's providers do not verify ML-DSA.
+// Algorithms"), and ML-DSA-44/65/87 (RFC 9964: -48/-49/-50, AKP subject keys) as the Open-DICE KATs use them.
 
 /** The Open-DICE private CWT claim labels ("CBOR CDI Certificates"). */
 export const OpenDiceLabel = {
@@ -32,17 +32,13 @@ export const OpenDiceLabel = {
 } as const;
 
 /** The COSE algorithms an Open-DICE CBOR certificate may be signed with and rotkit verifies. */
-export const DICE_CBOR_SIGNATURE_ALGS: readonly number[] = [-8, -7, -35, -36];
-/** ML-DSA-44/65/87 (COSE -48/-49/-50): recognised, reported as unsupported. */
-const ML_DSA_ALGS: readonly number[] = [-48, -49, -50];
-/** COSE kty AKP (algorithm key pair, used by ML-DSA keys). */
-const KTY_AKP = 7;
+export const DICE_CBOR_SIGNATURE_ALGS: readonly number[] = [-8, -7, -35, -36, -48, -49, -50];
 /** X.509 KeyUsage keyCertSign is bit 5 (RFC 5280 §4.2.1.3); Open-DICE stores the bits little-endian. */
 const KEY_CERT_SIGN_BIT = 5;
 
 /** A decoded Open-DICE CBOR CDI certificate (signature NOT checked: see verifyDiceCborChain). */
 export interface DiceCborCert extends OpenDiceInputFields {
-  /** The COSE signature algorithm of the protected header (-8, -7, -35, -36). */
+  /** The COSE signature algorithm of the protected header (-8, -7, -35, -36, -48, -49, -50). */
   alg: number;
   /** `iss`: hex ID of the issuer (authority) key. */
   issuer: string;
@@ -104,8 +100,7 @@ function hexId(claims: CborMap, key: 1 | 2, name: string): string {
  * Decodes an Open-DICE CBOR CDI certificate WITHOUT verifying its signature: the untagged COSE_Sign1, its CWT payload
  * and every Open-DICE claim, with types and lengths checked. Errors: `ATTEST_MALFORMED` (not a COSE_Sign1 with a
  * CBOR map payload), `ATTEST_CLAIM_MISSING` (iss, sub or subjectPublicKey absent), `ATTEST_CLAIM_INVALID` naming
- * the label (wrong type or length, a bad COSE_Key), `CRYPTO_UNSUPPORTED_ALG` (ML-DSA or another algorithm rotkit
- * does not verify). Never trust the result before {@link verifyDiceCborChain} has checked it.
+ * the label (wrong type or length, a bad COSE_Key), `CRYPTO_UNSUPPORTED_ALG` (an algorithm rotkit does not verify). Never trust the result before {@link verifyDiceCborChain} has checked it.
  *
  * @example
  * ```ts
@@ -132,12 +127,6 @@ export function decodeDiceCborCertUnverified(bytes: Uint8Array): DiceCborCert {
   const algValue = sign1.headers.protected.map.get(1) ?? sign1.headers.unprotected.get(1);
   if (typeof algValue !== "number") {
     throw new RotkitError("ATTEST_MALFORMED", "Open-DICE CBOR certificate: no integer alg (1) in the headers");
-  }
-  if (ML_DSA_ALGS.includes(algValue)) {
-    throw new RotkitError(
-      "CRYPTO_UNSUPPORTED_ALG",
-      `Open-DICE CBOR certificate: ML-DSA (alg ${algValue}) not supported`,
-    );
   }
   if (!DICE_CBOR_SIGNATURE_ALGS.includes(algValue)) {
     throw new RotkitError(
@@ -233,23 +222,18 @@ function subjectKey(bytes: Uint8Array): { coseKey: CoseKey; publicKey: PublicKey
   } catch (e) {
     throw invalid("subjectPublicKey (-4670552)", "is not a CBOR-encoded COSE_Key", e);
   }
-  if (value instanceof Map && value.get(1) === KTY_AKP) {
-    throw new RotkitError(
-      "CRYPTO_UNSUPPORTED_ALG",
-      "Open-DICE CBOR certificate: ML-DSA (AKP) subject key not supported",
-    );
-  }
   let coseKey: CoseKey;
   try {
     coseKey = decodeCoseKey(value);
   } catch (e) {
     throw invalid("subjectPublicKey (-4670552)", `is not a valid COSE_Key${isRotkitError(e) ? ` (${e.code})` : ""}`, e);
   }
-  if (coseKey.kty !== "OKP" && coseKey.kty !== "EC2") {
-    throw invalid("subjectPublicKey (-4670552)", `has key type ${coseKey.kty}; OKP or EC2 expected`);
+  if (coseKey.kty !== "OKP" && coseKey.kty !== "EC2" && coseKey.kty !== "AKP") {
+    throw invalid("subjectPublicKey (-4670552)", `has key type ${coseKey.kty}; OKP, EC2 or AKP expected`);
   }
-  if (("d" in coseKey && coseKey.d !== undefined) || (coseKey.kty === "OKP" && coseKey.crv !== "Ed25519")) {
-    throw invalid("subjectPublicKey (-4670552)", "is not an Ed25519 / ECDSA public key");
+  const hasPrivate = ("d" in coseKey && coseKey.d !== undefined) || ("priv" in coseKey && coseKey.priv !== undefined);
+  if (hasPrivate || (coseKey.kty === "OKP" && coseKey.crv !== "Ed25519")) {
+    throw invalid("subjectPublicKey (-4670552)", "is not an Ed25519 / ECDSA / ML-DSA public key");
   }
   return { coseKey, publicKey: publicKeyFromCoseKey(coseKey) };
 }

@@ -55,7 +55,7 @@ export interface VerifiedDiceCborChain {
  * `ATTEST_BAD_SIGNATURE` (signature does not verify, or the key does not fit the algorithm), `ATTEST_CLAIM_INVALID`
  * (iss does not match the previous sub; issuer keyUsage without keyCertSign; the decode errors of
  * {@link decodeDiceCborCertUnverified}), `ATTEST_KEY_BINDING` (an ID is not derived from its key),
- * `CRYPTO_UNSUPPORTED_ALG` (ML-DSA), `INVALID_ARGUMENT`.
+ * `CRYPTO_UNSUPPORTED_ALG`, `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -215,7 +215,7 @@ function atPosition<T>(i: number, fn: () => T): T {
 function toPublicKey(key: DiceRootKey): PublicKey {
   try {
     if (key instanceof Uint8Array) return publicKeyFromCoseKey(decodeCoseKey(key));
-    if (key.kty === "EC2" || key.kty === "Symmetric") return publicKeyFromCoseKey(key);
+    if (key.kty === "EC2" || key.kty === "Symmetric" || key.kty === "AKP") return publicKeyFromCoseKey(key);
     if (key.kty === "OKP") return { kty: "OKP", crv: key.crv, x: key.x };
     return key as PublicKey;
   } catch (e) {

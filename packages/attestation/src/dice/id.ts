@@ -10,9 +10,33 @@ export const OPEN_DICE_ID_SALT: Uint8Array = fromHex(
     "62cdb5b7e1e00fc680306711eb444af77209359496fcff1db9520ba51c7b29ea",
 );
 
+/** ASYM_SALT, the "salt" of the asymmetric key pair derivation (Open-DICE "Cryptography" → "Salt"). */
+export const OPEN_DICE_ASYM_SALT: Uint8Array = fromHex(
+  "63b6a04d2c077fc10f639f21da793844356cc2b0b441b3a77124035c03f8e1be" +
+    "6035d31f282821a7450a02222ab1b3cff1679b05ab1ca5d1affb789ccd2b0b3b",
+);
+
 /**
- * The bytes of a public key the Open-DICE ID derivation hashes: the 32-byte Ed25519 key, or the raw x‖y
- * coordinates of an ECDSA key (no 0x04 prefix), as the Open-DICE KATs are derived.
+ * The 32-byte private key seed of a DICE layer, `KDF(32, CDI_Attest, ASYM_SALT, "Key Pair")` (Open-DICE
+ * "Cryptography"). Ed25519 uses it as the private key, ML-DSA as the KeyGen_internal seed ξ (FIPS 204 §6.1), as the
+ * Open-DICE KATs do; the ECDSA KATs feed it to a DRBG first.
+ *
+ * @example
+ * ```ts
+ * const seed = await deriveOpenDiceKeySeed(cdiAttest, nobleProvider());
+ * const authority = softwareKeyHandle("ML-DSA-65", seed).publicKey;
+ * ```
+ */
+export async function deriveOpenDiceKeySeed(cdiAttest: Uint8Array, provider: CryptoProvider): Promise<Uint8Array> {
+  if (!(cdiAttest instanceof Uint8Array) || cdiAttest.length !== 32) {
+    throw new RotkitError("INVALID_ARGUMENT", "deriveOpenDiceKeySeed: cdiAttest must be 32 bytes");
+  }
+  return provider.hkdf("SHA-512", cdiAttest, OPEN_DICE_ASYM_SALT, utf8Encode("Key Pair"), 32);
+}
+
+/**
+ * The bytes of a public key the Open-DICE ID derivation hashes: the 32-byte Ed25519 key, the raw x‖y
+ * coordinates of an ECDSA key (no 0x04 prefix), or the raw ML-DSA public key, as the Open-DICE KATs are derived.
  *
  * @example
  * ```ts
@@ -21,13 +45,14 @@ export const OPEN_DICE_ID_SALT: Uint8Array = fromHex(
  */
 export function openDicePublicKeyBytes(key: PublicKey): Uint8Array {
   if (key.kty === "OKP") return key.x;
+  if (key.kty === "AKP") return key.pub;
   if (key.kty === "EC") {
     const out = new Uint8Array(key.x.length + key.y.length);
     out.set(key.x, 0);
     out.set(key.y, key.x.length);
     return out;
   }
-  throw new RotkitError("UNSUPPORTED", "Open-DICE IDs are defined for Ed25519 and ECDSA keys only");
+  throw new RotkitError("UNSUPPORTED", "Open-DICE IDs are defined for Ed25519, ECDSA and ML-DSA keys only");
 }
 
 /**

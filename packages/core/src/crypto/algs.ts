@@ -1,5 +1,5 @@
 import { RotkitError } from "../errors.js";
-import type { EcCurve, HashAlg, PublicKey, SignatureAlg } from "./types.js";
+import type { EcCurve, HashAlg, MlDsaAlg, PublicKey, SignatureAlg } from "./types.js";
 
 // One table that both providers read, so they cannot disagree on what an algorithm name means.
 
@@ -8,7 +8,8 @@ export type SignatureScheme =
   | { kind: "ecdsa"; hash: HashAlg; curve: EcCurve | undefined }
   | { kind: "eddsa"; curve: "Ed25519" | "Ed448" | undefined }
   | { kind: "rsa-pss"; hash: HashAlg }
-  | { kind: "rsa-pkcs1"; hash: HashAlg };
+  | { kind: "rsa-pkcs1"; hash: HashAlg }
+  | { kind: "ml-dsa"; alg: MlDsaAlg };
 
 const SCHEMES: { readonly [A in SignatureAlg]: SignatureScheme } = {
   // RFC 9053 §2.1: ES* name the hash; the curve comes from the key.
@@ -28,6 +29,10 @@ const SCHEMES: { readonly [A in SignatureAlg]: SignatureScheme } = {
   RS256: { kind: "rsa-pkcs1", hash: "SHA-256" },
   RS384: { kind: "rsa-pkcs1", hash: "SHA-384" },
   RS512: { kind: "rsa-pkcs1", hash: "SHA-512" },
+  // RFC 9964 §2 / FIPS 204: each name pins one parameter set.
+  "ML-DSA-44": { kind: "ml-dsa", alg: "ML-DSA-44" },
+  "ML-DSA-65": { kind: "ml-dsa", alg: "ML-DSA-65" },
+  "ML-DSA-87": { kind: "ml-dsa", alg: "ML-DSA-87" },
 };
 
 /**

@@ -6,17 +6,24 @@ import { checkBytes, ecCoordinateLength, hashLength, OKP_KEY_LENGTH, signatureSc
 import { type DerElement, derChildren, derUnsignedInteger, expectDer } from "./der.js";
 import { decodeEcPoint, ecUncompressed, nobleCurve } from "./ec.js";
 import { nobleHash } from "./hash.js";
+import { ML_DSA_SEED_LENGTH, nobleMlDsa } from "./ml-dsa.js";
 import { randomBytes } from "./random.js";
-import type { EcCurve, KeyAgreementHandle, KeyHandle, PublicKey, SignatureAlg } from "./types.js";
+import type { EcCurve, KeyAgreementHandle, KeyHandle, MlDsaAlg, PublicKey, SignatureAlg } from "./types.js";
 import type { SubtleCryptoLike, WebCryptoKey, WebCryptoKeyPair, WebJsonWebKey } from "./webcrypto-types.js";
 
 // Software keys: for tests, servers and simulators. The private key lives only in a closure, never in a property,
 // so it is not serialised, logged or enumerable by accident. Devices use a secure element behind the same
 // KeyHandle / KeyAgreementHandle interfaces.
 
-/** A private key as a JWK (RFC 7517 / RFC 7518 §6): EC (`crv`, `d`, optional `x`/`y`), OKP, or RSA (all CRT members). */
+/**
+ * A private key as a JWK (RFC 7517 / RFC 7518 §6): EC (`crv`, `d`, optional `x`/`y`), OKP, RSA (all CRT members), or
+ * AKP for ML-DSA (RFC 9964: `alg`, `priv` = the 32-byte seed, optional `pub`).
+ */
 export interface PrivateJwk {
   kty: string;
+  alg?: string;
+  pub?: string;
+  priv?: string;
   crv?: string;
   d?: string;
   x?: string;
@@ -112,6 +119,24 @@ function eddsaHandle(
   });
 }
 
+function mlDsaHandle(alg: MlDsaAlg, seed: Uint8Array, opts: SoftwareKeyOptions, jwk?: PrivateJwk): KeyHandle {
+  // RFC 9964 / RFC 9881 keep the private key as the seed ξ of ML-DSA.KeyGen_internal (FIPS 204 Algorithm 6).
+  if (seed.length !== ML_DSA_SEED_LENGTH) {
+    throw new RotkitError("CRYPTO_INVALID_KEY", `${alg} private key (seed) must be ${ML_DSA_SEED_LENGTH} bytes`);
+  }
+  const impl = nobleMlDsa(alg);
+  const { publicKey: pub, secretKey } = impl.keygen(seed.slice());
+  if (jwk?.pub !== undefined && !bytesEqual(jwkBytes(jwk, "pub"), pub)) {
+    throw new RotkitError("CRYPTO_INVALID_KEY", "JWK pub does not match priv");
+  }
+  const publicKey: PublicKey = { kty: "AKP", alg, pub };
+  return handle(alg, publicKey, opts, async (data) => {
+    checkBytes("data to sign", data);
+    // FIPS 204 §3.4: the hedged variant (fresh rnd per signature) is the default; pure ML-DSA, empty context.
+    return impl.sign(data, secretKey, { extraEntropy: randomBytes(32) });
+  });
+}
+
 function handle(
   alg: SignatureAlg,
   publicKey: PublicKey,
@@ -185,6 +210,8 @@ function rsaHandle(alg: SignatureAlg, key: Uint8Array | PrivateJwk, opts: Softwa
  * - ECDSA (`ES*`, `ESP*`): `privateKey` is the scalar d (exactly the coordinate length) or an EC JWK; the curve is
  *   pinned by ESP*, else taken from the JWK, `opts.crv`, or the hash size (ES256 → P-256). Signatures are raw r‖s.
  * - EdDSA / Ed25519 / Ed448: the 32- or 57-byte seed, or an OKP JWK.
+ * - ML-DSA-44/65/87: the 32-byte seed ξ (FIPS 204 §6.1, the private key form of RFC 9881 / RFC 9964), or an AKP JWK
+ *   (`priv` = seed). Signing is hedged (FIPS 204 §3.4) and needs `crypto.getRandomValues`.
  * - RSA (`PS*`, `RS*`): PKCS#8 DER or an RSA JWK with all CRT members; signing goes through WebCrypto only (rotkit has
  *   no constant-time BigInt RSA private-key code), so it throws `UNSUPPORTED` on hosts without `crypto.subtle`.
  * Throws `CRYPTO_INVALID_KEY` for a key that does not fit the algorithm.
@@ -225,6 +252,12 @@ export function softwareKeyHandle(
       }
       return eddsaHandle(alg, crv, jwk ? jwkBytes(jwk, "d") : (privateKey as Uint8Array), opts, jwk);
     }
+    case "ml-dsa": {
+      if (jwk !== undefined && (jwk.kty !== "AKP" || (jwk.alg !== undefined && jwk.alg !== scheme.alg))) {
+        throw new RotkitError("CRYPTO_INVALID_KEY", `${alg} needs an AKP ${alg} key`);
+      }
+      return mlDsaHandle(scheme.alg, jwk ? jwkBytes(jwk, "priv") : (privateKey as Uint8Array), opts, jwk);
+    }
     default:
       return rsaHandle(alg, privateKey, opts);
   }
@@ -254,6 +287,8 @@ export async function generateSoftwareKey(alg: SignatureAlg, opts: SoftwareKeyOp
       if (crv !== "Ed25519" && crv !== "Ed448") throw new RotkitError("CRYPTO_INVALID_KEY", `${alg} with curve ${crv}`);
       return eddsaHandle(alg, crv, randomBytes(OKP_KEY_LENGTH[crv]), opts);
     }
+    case "ml-dsa":
+      return mlDsaHandle(scheme.alg, randomBytes(ML_DSA_SEED_LENGTH), opts);
     default: {
       const s = hostSubtle(opts);
       const bits = opts.modulusLength ?? 2048;
@@ -376,5 +411,8 @@ export function publicKeyToJwk(key: PublicKey): Record<string, string> {
       return { kty: "OKP", crv: key.crv, x: toBase64Url(key.x) };
     case "RSA":
       return { kty: "RSA", n: toBase64Url(key.n), e: toBase64Url(key.e) };
+    case "AKP":
+      // RFC 9964: the AKP JWK names its algorithm and carries the raw public key in "pub".
+      return { kty: "AKP", alg: key.alg, pub: toBase64Url(key.pub) };
   }
 }

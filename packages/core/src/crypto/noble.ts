@@ -24,6 +24,7 @@ import {
 import { ecUncompressed, nobleCurve } from "./ec.js";
 import { ecdsaDerToRaw } from "./ecdsa-der.js";
 import { nobleHash } from "./hash.js";
+import { checkMlDsaKey, nobleMlDsaVerify } from "./ml-dsa.js";
 import { randomBytes } from "./random.js";
 import { type RsaKey, rsaPkcs1Verify, rsaPssVerify, rsaPublicKey } from "./rsa.js";
 import type {
@@ -38,7 +39,7 @@ import type {
 } from "./types.js";
 
 // The portable provider: pure JavaScript over @noble/*, runs on any ES2020 host with BigInt (QuickJS, XS, browsers,
-// Node). RSA verification is rotkit's own BigInt code (rsa.ts): noble has no RSA.
+// Node). RSA verification is rotkit's own BigInt code (rsa.ts): noble has no RSA. ML-DSA is @noble/post-quantum.
 
 /**
  * Validated forms of public keys, per key object. PublicKey objects are treated as immutable once used: mutating
@@ -157,10 +158,10 @@ function nobleHmacSync(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Ar
 }
 
 /**
- * The portable CryptoProvider: @noble/curves, @noble/hashes and @noble/ciphers plus rotkit's BigInt RSA verifier.
- * Works on any host with ES2020 and BigInt; `randomBytes` needs `crypto.getRandomValues` (else
+ * The portable CryptoProvider: @noble/curves, @noble/hashes, @noble/ciphers and @noble/post-quantum plus rotkit's
+ * BigInt RSA verifier. Works on any host with ES2020 and BigInt; `randomBytes` needs `crypto.getRandomValues` (else
  * `CRYPTO_NO_RANDOM`). ECDSA verification accepts high-S signatures (COSE does not normalise s); EdDSA verification
- * is RFC 8032 strict. RSA keys must be 1024..16384 bits.
+ * is RFC 8032 strict. RSA keys must be 1024..16384 bits. ML-DSA is pure FIPS 204 with an empty context.
  *
  * @example
  * ```ts
@@ -193,6 +194,8 @@ export function nobleProvider(): CryptoProvider {
         }
         case "rsa-pkcs1":
           return rsaPkcs1Verify(rsaKeyOf(cache, key), scheme.hash, data, signature);
+        case "ml-dsa":
+          return nobleMlDsaVerify(scheme.alg, checkMlDsaKey(scheme.alg, key).pub, data, signature);
       }
     },
     async hmac(alg, key, data) {

@@ -13,11 +13,12 @@ import {
   expectDer,
 } from "./der.js";
 import { decodeEcPoint, encodeEcPoint } from "./ec.js";
+import { checkMlDsaKey, mlDsaPublicKey } from "./ml-dsa.js";
 import { rsaPublicKey } from "./rsa.js";
-import type { EcCurve, OkpCurve, PublicKey } from "./types.js";
+import type { EcCurve, MlDsaAlg, OkpCurve, PublicKey } from "./types.js";
 
 // SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) for the key types of PublicKey: EC (RFC 5480), Ed25519/Ed448/X25519/X448
-// (RFC 8410) and rsaEncryption (RFC 3279 §2.3.1). Object identifiers as their DER contents octets.
+// (RFC 8410), rsaEncryption (RFC 3279 §2.3.1) and ML-DSA (RFC 9881). Object identifiers as their DER contents octets.
 
 const OID_EC_PUBLIC_KEY = Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01); // 1.2.840.10045.2.1
 const OID_RSA = Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01); // 1.2.840.113549.1.1.1
@@ -31,6 +32,12 @@ const OKP_OIDS: ReadonlyArray<readonly [OkpCurve, Uint8Array]> = [
   ["X448", Uint8Array.of(0x2b, 0x65, 0x6f)], // 1.3.101.111
   ["Ed25519", Uint8Array.of(0x2b, 0x65, 0x70)], // 1.3.101.112
   ["Ed448", Uint8Array.of(0x2b, 0x65, 0x71)], // 1.3.101.113
+];
+// RFC 9881 §2: id-ml-dsa-44/65/87 (NIST sigAlgs arc); the same OIDs name the signature algorithms.
+const ML_DSA_OIDS: ReadonlyArray<readonly [MlDsaAlg, Uint8Array]> = [
+  ["ML-DSA-44", Uint8Array.of(0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x11)], // 2.16.840.1.101.3.4.3.17
+  ["ML-DSA-65", Uint8Array.of(0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x12)], // 2.16.840.1.101.3.4.3.18
+  ["ML-DSA-87", Uint8Array.of(0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x13)], // 2.16.840.1.101.3.4.3.19
 ];
 
 function oidOf(el: DerElement | undefined, what: string): Uint8Array {
@@ -59,7 +66,7 @@ function okpKey(crv: OkpCurve, x: Uint8Array): PublicKey {
 
 /**
  * Parses a DER SubjectPublicKeyInfo into a PublicKey and validates the key (EC point on the curve, Ed point
- * decodes, RSA within rotkit's bounds). Throws `ENCODING_INVALID` for malformed DER, `CRYPTO_UNSUPPORTED_ALG` for
+ * decodes, RSA within rotkit's bounds, ML-DSA of its exact length). Throws `ENCODING_INVALID` for malformed DER, `CRYPTO_UNSUPPORTED_ALG` for
  * an unknown algorithm or curve, `CRYPTO_INVALID_KEY` for a bad key.
  *
  * @example
@@ -111,6 +118,12 @@ export function publicKeyFromSpki(spki: Uint8Array): PublicKey {
     if (params !== undefined) throw new RotkitError("ENCODING_INVALID", `SPKI: ${okp[0]} parameters must be absent`);
     return okpKey(okp[0], keyBytes);
   }
+  const mlDsa = ML_DSA_OIDS.find(([, o]) => bytesEqual(o, oid));
+  if (mlDsa !== undefined) {
+    // RFC 9881 §4: the parameters MUST be absent; the BIT STRING holds the raw pkEncode bytes (no OCTET STRING).
+    if (params !== undefined) throw new RotkitError("ENCODING_INVALID", `SPKI: ${mlDsa[0]} parameters must be absent`);
+    return mlDsaPublicKey(mlDsa[0], keyBytes);
+  }
   throw new RotkitError("CRYPTO_UNSUPPORTED_ALG", "SPKI: unsupported public key algorithm");
 }
 
@@ -143,6 +156,12 @@ export function publicKeyToSpki(key: PublicKey): Uint8Array {
       const rsaKey = derEncode(0x30, derEncodeUnsignedInteger(key.n), derEncodeUnsignedInteger(key.e));
       const algId = derEncode(0x30, derEncode(0x06, OID_RSA), derEncode(0x05));
       return derEncode(0x30, algId, bitString(rsaKey));
+    }
+    case "AKP": {
+      const entry = ML_DSA_OIDS.find(([a]) => a === key.alg);
+      if (entry === undefined) throw new RotkitError("CRYPTO_INVALID_KEY", `unsupported AKP alg ${String(key.alg)}`);
+      checkMlDsaKey(entry[0], key);
+      return derEncode(0x30, derEncode(0x30, derEncode(0x06, entry[1])), bitString(key.pub));
     }
     default:
       throw new RotkitError("CRYPTO_INVALID_KEY", "unknown key type");

@@ -8,6 +8,9 @@ export type HashAlg = "SHA-256" | "SHA-384" | "SHA-512";
 export type EcCurve = "P-256" | "P-384" | "P-521";
 export type OkpCurve = "Ed25519" | "Ed448" | "X25519" | "X448";
 
+/** The ML-DSA parameter sets of FIPS 204 (Table 1), named as RFC 9964 (COSE/JOSE) and RFC 9881 (X.509) name them. */
+export type MlDsaAlg = "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87";
+
 /**
  * Signature schemes, named as JOSE/COSE name them.
  * - `ES256`/`ES384`/`ES512`: ECDSA with that hash; the curve comes from the key (RFC 9053 §2.1).
@@ -15,6 +18,8 @@ export type OkpCurve = "Ed25519" | "Ed448" | "X25519" | "X448";
  * - `EdDSA`: the curve comes from the key; `Ed25519` / `Ed448`: fully specified.
  * - `PS256`.. : RSASSA-PSS with MGF1 of the same hash and salt length = hash length (RFC 8230 §2).
  * - `RS256`.. : RSASSA-PKCS1-v1_5.
+ * - `ML-DSA-44` / `ML-DSA-65` / `ML-DSA-87`: pure ML-DSA (FIPS 204 §5.2 / §5.3) with an empty context string, as
+ *   RFC 9964 (COSE) and RFC 9881 (X.509) use it; the parameter set is pinned and must match the key's.
  */
 export type SignatureAlg =
   | "ES256"
@@ -31,17 +36,20 @@ export type SignatureAlg =
   | "PS512"
   | "RS256"
   | "RS384"
-  | "RS512";
+  | "RS512"
+  | MlDsaAlg;
 
 /**
  * Public keys as plain bytes (big-endian integers, raw coordinates), independent of any encoding. EC coordinates
- * are exactly the curve's length (leading zeros kept, RFC 9053 §7.1.1). Providers cache validated and imported
- * keys per PublicKey object, so treat a key object as immutable once it has been used.
+ * are exactly the curve's length (leading zeros kept, RFC 9053 §7.1.1). ML-DSA keys use the "Algorithm Key Pair"
+ * shape of RFC 9964 (`kty: "AKP"`, the parameter set in `alg`, `pub` = pkEncode(ρ, t1) of FIPS 204 §7.2). Providers
+ * cache validated and imported keys per PublicKey object, so treat a key object as immutable once it has been used.
  */
 export type PublicKey =
   | { kty: "EC"; crv: EcCurve; x: Uint8Array; y: Uint8Array }
   | { kty: "OKP"; crv: OkpCurve; x: Uint8Array }
-  | { kty: "RSA"; n: Uint8Array; e: Uint8Array };
+  | { kty: "RSA"; n: Uint8Array; e: Uint8Array }
+  | { kty: "AKP"; alg: MlDsaAlg; pub: Uint8Array };
 
 /** How an ECDSA signature is encoded: raw fixed-width r‖s (COSE, JOSE) or an ASN.1 DER SEQUENCE (X.509). */
 export type SignatureFormat = "raw" | "der";
@@ -99,7 +107,8 @@ export interface CryptoProvider {
 
 /**
  * A signing key that never exposes its private part: a secure element, a TPM, or (for tests and servers)
- * `softwareKeyHandle`. ECDSA signatures come back raw r‖s, as COSE needs them.
+ * `softwareKeyHandle`. ECDSA signatures come back raw r‖s, as COSE needs them; ML-DSA signatures are the FIPS 204
+ * sigEncode bytes.
  */
 export interface KeyHandle {
   readonly alg: SignatureAlg;

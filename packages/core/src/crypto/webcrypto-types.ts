@@ -42,7 +42,7 @@ export type WebBufferSource = Uint8Array;
 export interface SubtleCryptoLike {
   digest(algorithm: WebAlgorithm, data: WebBufferSource): Promise<ArrayBuffer>;
   importKey(
-    format: "raw" | "spki" | "pkcs8",
+    format: "raw" | "raw-public" | "spki" | "pkcs8",
     keyData: WebBufferSource,
     algorithm: WebAlgorithm,
     extractable: boolean,

@@ -13,16 +13,17 @@ import {
 } from "./algs.js";
 import { ecUncompressed } from "./ec.js";
 import { ecdsaDerToRaw } from "./ecdsa-der.js";
+import { checkMlDsaKey, ML_DSA_LENGTHS } from "./ml-dsa.js";
 import { nobleProvider } from "./noble.js";
 import { rsaPublicKey } from "./rsa.js";
-import type { AeadParams, CryptoProvider, HashAlg, PublicKey, SignatureAlg, VerifyOptions } from "./types.js";
+import type { AeadParams, CryptoProvider, HashAlg, MlDsaAlg, PublicKey, SignatureAlg, VerifyOptions } from "./types.js";
 import type { SubtleCryptoLike, WebAlgorithm, WebCryptoKey } from "./webcrypto-types.js";
 
 // The server provider: the host's WebCrypto (`crypto.subtle`) for native speed. Importing a key costs more than a
 // verification, so imported verification keys are cached: per PublicKey object (WeakMap, no hashing on the hot
 // path) and, for callers that rebuild key objects per message, in a small LRU keyed by the key bytes. Secret keys
 // (HMAC, AES) are never cached. What WebCrypto lacks (AES-CCM, CBC-MAC, key wrap of raw bytes, some curves on some
-// hosts) goes to the portable provider.
+// hosts, ML-DSA before Node 24.7 and in most browsers) goes to the portable provider.
 
 /** Options of {@link webCryptoProvider}. */
 export interface WebCryptoProviderOptions {
@@ -30,7 +31,7 @@ export interface WebCryptoProviderOptions {
   keyCacheSize?: number;
 }
 
-type KeyUse = "ecdsa" | "eddsa" | `pkcs1:${HashAlg}` | `pss:${HashAlg}`;
+type KeyUse = "ecdsa" | "eddsa" | "ml-dsa" | `pkcs1:${HashAlg}` | `pss:${HashAlg}`;
 
 // Algorithm parameter dictionaries are built once: the verify path allocates nothing of its own.
 const ECDSA_PARAMS: { readonly [H in HashAlg]: WebAlgorithm } = {
@@ -39,6 +40,12 @@ const ECDSA_PARAMS: { readonly [H in HashAlg]: WebAlgorithm } = {
   "SHA-512": { name: "ECDSA", hash: "SHA-512" },
 };
 const PKCS1_PARAMS: WebAlgorithm = { name: "RSASSA-PKCS1-v1_5" };
+// WICG "Modern Algorithms in WebCrypto" §ML-DSA: no context member means the empty context (pure ML-DSA, FIPS 204).
+const ML_DSA_PARAMS: { readonly [A in MlDsaAlg]: WebAlgorithm } = {
+  "ML-DSA-44": { name: "ML-DSA-44" },
+  "ML-DSA-65": { name: "ML-DSA-65" },
+  "ML-DSA-87": { name: "ML-DSA-87" },
+};
 const PSS_DEFAULT: { readonly [H in HashAlg]: WebAlgorithm } = {
   "SHA-256": { name: "RSA-PSS", saltLength: 32 },
   "SHA-384": { name: "RSA-PSS", saltLength: 48 },
@@ -89,6 +96,8 @@ function keyFingerprint(use: KeyUse, key: PublicKey): string {
       return `${use}|OKP|${key.crv}|${toHex(key.x)}`;
     case "RSA":
       return `${use}|RSA|${toHex(key.n)}|${toHex(key.e)}`;
+    case "AKP":
+      return `${use}|AKP|${key.alg}|${toHex(key.pub)}`;
   }
 }
 
@@ -110,7 +119,9 @@ type Unsupported = typeof UNSUPPORTED;
  * Deno, Bun, browsers, workers). Verification keys are imported once and cached (per PublicKey object, plus an LRU
  * by key bytes). Behaviour matches {@link nobleProvider}: same input checks, same error codes, raw or strict-DER
  * ECDSA, high-S accepted. AES-CCM, AES-CBC-MAC, AES key wrap and anything the host lacks (e.g. Ed448 on some
- * hosts) are computed by the portable code. Throws `UNSUPPORTED` when the host has no WebCrypto.
+ * hosts) are computed by the portable code. ML-DSA uses the host's native "ML-DSA-44/65/87" where it exists (Node
+ * >= 24.7; detected on first use and remembered per parameter set), else @noble/post-quantum. Throws `UNSUPPORTED`
+ * when the host has no WebCrypto.
  *
  * @example
  * ```ts
@@ -123,8 +134,27 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
   const portable = nobleProvider();
   const lru = new Lru<WebCryptoKey | Unsupported>(options.keyCacheSize ?? 256);
   const byObject = new Map<KeyUse, WeakMap<object, WebCryptoKey | Unsupported>>();
+  // Whether the host implements each ML-DSA parameter set: unknown until the first import tries it.
+  const mlDsaNative = new Map<MlDsaAlg, boolean>();
+
+  /**
+   * The key length is already checked and every pkEncode string of that length is a valid key, so any refusal here
+   * means the host lacks the algorithm or the "raw-public" format: remember it and use the portable code.
+   */
+  async function importMlDsa(k: Extract<PublicKey, { kty: "AKP" }>): Promise<WebCryptoKey | Unsupported> {
+    if (mlDsaNative.get(k.alg) === false) return UNSUPPORTED;
+    try {
+      const ck = await s.importKey("raw-public", k.pub, ML_DSA_PARAMS[k.alg], false, ["verify"]);
+      mlDsaNative.set(k.alg, true);
+      return ck;
+    } catch {
+      mlDsaNative.set(k.alg, false);
+      return UNSUPPORTED;
+    }
+  }
 
   async function importPublic(use: KeyUse, key: PublicKey): Promise<WebCryptoKey | Unsupported> {
+    if (use === "ml-dsa") return importMlDsa(key as Extract<PublicKey, { kty: "AKP" }>);
     try {
       switch (use) {
         case "ecdsa": {
@@ -238,6 +268,17 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
               : { name: "RSA-PSS", saltLength: checkLength("PSS salt length", salt, 0, signature.length) };
         }
         return nativeVerify(params, ck, signature, data);
+      }
+      case "ml-dsa": {
+        const k = checkMlDsaKey(scheme.alg, key);
+        // FIPS 204 Table 2: a signature of another length cannot verify (and hosts differ in how they refuse it).
+        if (signature.length !== ML_DSA_LENGTHS[scheme.alg].signature) return false;
+        const ck =
+          mlDsaNative.get(scheme.alg) === false
+            ? UNSUPPORTED
+            : (cachedKey("ml-dsa", k) ?? (await verificationKey("ml-dsa", k)));
+        if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
+        return nativeVerify(ML_DSA_PARAMS[scheme.alg], ck, signature, data);
       }
     }
   }

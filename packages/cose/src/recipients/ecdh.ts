@@ -41,7 +41,7 @@ export function agreementPublicKey(v: unknown, where: string): PublicKey {
 
 /** True when the two keys are on the same curve (so the recipient's key can agree with the peer's). */
 export function sameCurve(a: PublicKey, b: PublicKey): boolean {
-  return a.kty !== "RSA" && b.kty !== "RSA" && a.kty === b.kty && a.crv === b.crv;
+  return (a.kty === "EC" || a.kty === "OKP") && a.kty === b.kty && a.crv === b.crv;
 }
 
 /**
