@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { verifyDiceX509Chain } from "@rotkit/attestation/server";
 import { type CryptoProvider, RotkitError } from "@rotkit/core";
-import { decodeDiceExtensions, diceChainMeasurements, parseCertificate } from "@rotkit/x509";
+import {
+  decodeCertificationRequestDiceExtensions,
+  decodeDiceExtensions,
+  diceChainMeasurements,
+  parseCertificate,
+  parseCertificationRequest,
+  verifyCertificationRequest,
+} from "@rotkit/x509";
 import type { CaseResult, Suite, SuiteContext, Verdict } from "../types.js";
 import type { Outcome } from "./case-outcome.js";
 import { readCaseJson, requireFolder } from "./files.js";
@@ -11,9 +18,12 @@ import { outcomeOf, runDiceCases } from "./open-dice-kat.js";
 // chipsalliance/caliptra-sw smoke-test DICE certificates in the layout of test-vectors/dice-caliptra (index.json).
 // Per index.json every certificate must parse (with its TCG DICE extensions decoded); "*_redacted.*" signatures are
 // over redacted TBS and must NOT verify (checked against the issuing layer's certificate: LDevID → FMC alias → RT
-// alias); CSRs (PKCS#10) are outside rotkit's scope and reported skipped. Extra case from the README: the ECC FMC
-// alias certificate verifies under the LDevID key but its issuer DN says "Caliptra 2.0" where the LDevID subject
-// says "Caliptra 2.1", so strict name chaining must fail with X509_NAME_CHAINING. Both providers run each case.
+// alias). CSRs (PKCS#10, RFC 2986) must parse with their requested TCG DICE extensions (Ueid, key purposes; the
+// redacted FMC alias CSR's MultiTcbInfo value is redacted, so it is collected, not decoded), and their proof of
+// possession (the signature under the request's own key) must verify, except the redacted one's. Extra case from the
+// README: the ECC FMC alias certificate verifies under the LDevID key but its issuer DN says "Caliptra 2.0" where the
+// LDevID subject says "Caliptra 2.1", so strict name chaining must fail with X509_NAME_CHAINING. Both providers run
+// each case.
 
 interface CaliptraCase {
   id: string;
@@ -28,6 +38,35 @@ const ISSUER_OF: Record<string, string> = {
   "rt_alias_cert_redacted.der": "fmc_alias_cert_ecc.der",
 };
 
+type Case = { id: string; expected: Verdict; run: (p: CryptoProvider) => Promise<Outcome> };
+
+/** A CSR must parse and ask for TCG DICE extensions; its signature verifies unless it is redacted. */
+function csrCases(c: CaliptraCase, read: (f: string) => Uint8Array, present: (f: string) => boolean): Case[] {
+  const redacted = c.redacted === true;
+  const ifPresent = (fn: (p: CryptoProvider) => Promise<Outcome>) => async (p: CryptoProvider) =>
+    present(c.primary) ? fn(p) : { skipped: "file not present" };
+  return [
+    {
+      id: `${c.id}#parse`,
+      expected: "valid",
+      run: ifPresent(() =>
+        outcomeOf(async () => {
+          const dice = decodeCertificationRequestDiceExtensions(parseCertificationRequest(read(c.primary)), {
+            lenient: redacted,
+          });
+          if (dice.ueid === undefined || dice.diceKeyPurposes.length === 0)
+            throw new RotkitError("X509_MALFORMED", "CSR: no tcg-dice-Ueid or tcg-dice-kp key purpose requested");
+        }),
+      ),
+    },
+    {
+      id: `${c.id}#proof-of-possession`,
+      expected: redacted ? "invalid" : "valid",
+      run: ifPresent((provider) => outcomeOf(() => verifyCertificationRequest(read(c.primary), { provider }))),
+    },
+  ];
+}
+
 export const diceCaliptraSuite: Suite = {
   name: "dice-caliptra",
   description:
@@ -40,14 +79,10 @@ export const diceCaliptraSuite: Suite = {
     }
     const read = (f: string) => new Uint8Array(readFileSync(join(path, f)));
     const present = (f: string) => existsSync(join(path, f));
-    const cases: { id: string; expected: Verdict; run: (p: CryptoProvider) => Promise<Outcome> }[] = [];
+    const cases: Case[] = [];
     for (const c of index.cases) {
       if (/CSR/i.test(c.kind)) {
-        cases.push({
-          id: c.id,
-          expected: "valid",
-          run: async () => ({ skipped: "CSR (PKCS#10) parsing is not in rotkit's scope" }),
-        });
+        cases.push(...csrCases(c, read, present));
         continue;
       }
       cases.push({
