@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEventLog, replayEventLog, type TpmPcrValues, verifyTpmQuote } from "@rotkit/attestation";
-import { type CryptoProvider, expectDer, fromBase64, nobleProvider, webCryptoProvider } from "@rotkit/core";
+import { type CryptoProvider, fromBase64, nobleProvider, webCryptoProvider } from "@rotkit/core";
 import type { CaseResult, Suite, SuiteContext } from "../types.js";
 import { CaseInputError, caseResult, type Json, type Outcome, obj, outcomeOfError } from "./case-outcome.js";
 import { requireFolder } from "./files.js";
+import { folderCertificates, platformCertCases } from "./tpm-platform-cert.js";
 
 // google/go-attestation test data (test-vectors/tpm-go-attestation/README.md), found by layout so held-out cases in
 // the same form run too:
@@ -12,8 +13,8 @@ import { requireFolder } from "./files.js";
 //   pcrDigest matches Log.PCRs, and Log.Raw replays to those PCRs. Each bundle also yields two derived negatives
 //   (one flipped quote byte, a wrong nonce) that must be refused. Both crypto providers run every quote case.
 // - attest/*eventlog*: raw TCG PC Client logs: parse and replay.
-// - attributecert/*.cer with a .cer.json: TCG Platform Certificates: must parse as DER; the attribute-certificate
-//   semantics are skipped ("TCG platform certificates: not implemented").
+// - attributecert/*.cer with a .cer.json: TCG Platform Certificates (tpm-platform-cert.ts): parsed and decoded, the
+//   fields go-attestation's JSON lists compared; signatures checked where the issuer certificate is in the folder.
 
 // Go's crypto.Hash numbering, which go-attestation's JSON uses for Log.PCRs[].DigestAlg.
 const GO_HASH: Record<number, keyof TpmPcrValues> = { 3: "sha1", 5: "sha256", 6: "sha384", 7: "sha512" };
@@ -126,20 +127,6 @@ async function eventLogCase(root: string, file: string, provider: CryptoProvider
   );
 }
 
-function platformCertCase(root: string, file: string): CaseResult {
-  const id = `attributecert/${file}`;
-  try {
-    const der = new Uint8Array(readFileSync(join(root, "attributecert", file)));
-    const top = expectDer(der, 0, 0x30);
-    if (top.end !== der.length) throw new CaseInputError("trailing bytes after the certificate");
-    return caseResult(id, "valid", {
-      skipped: `TCG platform certificates: not implemented (parses as DER, ${der.length} bytes)`,
-    });
-  } catch (e) {
-    return caseResult(id, "valid", outcomeOfError(e));
-  }
-}
-
 function list(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
@@ -154,7 +141,9 @@ export const tpmGoAttestationSuite: Suite = {
     const bundles = attest.filter((f) => f.endsWith(".json"));
     const logs = attest.filter((f) => f.includes("eventlog") && !f.endsWith(".json"));
     const certsDir = join(path, "attributecert");
-    const certs = list(certsDir).filter((f) => f.endsWith(".cer") && existsSync(join(certsDir, `${f}.json`)));
+    const certFiles = list(certsDir);
+    const certs = certFiles.filter((f) => f.endsWith(".cer") && existsSync(join(certsDir, `${f}.json`)));
+    const issuers = folderCertificates(certsDir, certFiles);
     const total = bundles.length + logs.length + certs.length;
     const providers = [nobleProvider(), webCryptoProvider()];
     const results: CaseResult[] = [];
@@ -168,7 +157,7 @@ export const tpmGoAttestationSuite: Suite = {
       ctx.progress(++done, total);
     }
     for (const c of certs) {
-      results.push(platformCertCase(path, c));
+      results.push(...(await platformCertCases(certsDir, c, issuers, providers[0] as CryptoProvider)));
       ctx.progress(++done, total);
     }
     return results;
