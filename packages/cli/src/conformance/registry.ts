@@ -59,6 +59,25 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
     description: "RFC 9711 (EAT) Appendix A: claims-sets, CoSWID bodies, CWT structure, CBOR and JSON detached bundles",
     load: () => import("./suites/eat-rfc9711-examples.js").then((m) => m.eatRfc9711ExamplesSuite),
   },
+  "suit-manifest-spec": {
+    description: "draft-ietf-suit-manifest App. B examples 0-5: decode, verify (ES256), severable members, re-encode",
+    load: () => import("./suites/suit-manifest-spec.js").then((m) => m.suitManifestSpecSuite),
+  },
+  "suit-libcsuit": {
+    description:
+      "libcsuit SUIT manifests (trust-domains, encryption, update-management, TEEP): decode, verify, decrypt",
+    load: () => import("./suites/suit-libcsuit.js").then((m) => m.suitLibcsuitSuite),
+  },
+  "suit-trust-domains": {
+    description:
+      "draft-ietf-suit-trust-domains App. B: dependencies and an integrated dependency, verified recursively",
+    load: () => import("./suites/suit-trust-domains.js").then((m) => m.suitTrustDomainsSuite),
+  },
+  "suit-firmware-encryption": {
+    description:
+      "draft-ietf-suit-firmware-encryption: envelopes with two signing keys, AES-KW / ECDH-ES payload decryption",
+    load: () => import("./suites/suit-firmware-encryption.js").then((m) => m.suitFirmwareEncryptionSuite),
+  },
   ctoken: {
     description: "laurencelundblade/ctoken sample claims-sets: pre-RFC 9711 EAT drafts must be flagged as not RFC 9711",
     load: () => import("./suites/ctoken.js").then((m) => m.ctokenSuite),
