@@ -113,6 +113,18 @@ describe("CBOR properties", () => {
     );
   });
 
+  it("short ASCII text decodes to itself whatever was decoded before (the intern table never mixes strings up)", () => {
+    // Few lengths and a small alphabet force many strings through the same table slots.
+    const ascii = fc.string({ unit: fc.constantFrom("a", "b", "c", "~", " ", "0"), minLength: 0, maxLength: 50 });
+    fc.assert(
+      fc.property(fc.array(ascii, { minLength: 1, maxLength: 40 }), (strings) => {
+        for (const s of strings) expect(decodeCbor(encodeCbor(s))).toBe(s);
+        expect(decodeCbor(encodeCbor(strings))).toEqual(strings);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("random bytes: only RotkitErrors, always terminates", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => decodeAllWays(bytes)),

@@ -126,8 +126,9 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
 
   let claimsSet: CborValue;
   try {
-    payload = payload.slice();
-    claimsSet = decodeCbor(payload, { zeroCopy: true });
+    // `payload` is a view into the caller's token. Decoding with copies gives the claims their own small byte
+    // strings (cheap, on the JS heap) without copying the whole payload into a fresh ArrayBuffer first.
+    claimsSet = decodeCbor(payload);
   } catch (e) {
     throw new RotkitError("ATTEST_MALFORMED", "PSA token: the payload is not well-formed CBOR", { cause: e });
   }
@@ -137,7 +138,21 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
       at: "claims.nonce",
     });
   }
-  return { claims, kind, alg, payload };
+  return verifiedToken(claims, kind, alg, payload);
+}
+
+/** The result, with `payload` copied out of the caller's buffer only if someone reads it. */
+function verifiedToken(claims: PsaClaims, kind: "sign1" | "mac0", alg: string, view: Uint8Array): VerifiedPsaToken {
+  let copy: Uint8Array | undefined;
+  return {
+    claims,
+    kind,
+    alg,
+    get payload(): Uint8Array {
+      if (copy === undefined) copy = view.slice();
+      return copy;
+    },
+  };
 }
 
 function isSymmetric(k: unknown): boolean {

@@ -81,6 +81,38 @@ function canonical(key: CborValue, at: number): Uint8Array {
   }
 }
 
+// Short ASCII strings repeat from message to message (profile names, claim values, algorithm names): a small
+// direct-mapped table returns the string built last time for the same bytes, so a busy verifier stops allocating
+// them. Bounded (INTERN_SLOTS entries of at most INTERN_MAX bytes) and created on first use.
+const INTERN_MAX = 48;
+const INTERN_SLOTS = 256;
+let internBytes: Uint8Array | undefined;
+let internLen: Uint8Array | undefined;
+let internStr: string[] | undefined;
+
+function internAscii(b: Uint8Array, from: number, to: number, h: number): string {
+  const n = to - from;
+  if (internBytes === undefined || internLen === undefined || internStr === undefined) {
+    internBytes = new Uint8Array(INTERN_SLOTS * INTERN_MAX);
+    internLen = new Uint8Array(INTERN_SLOTS);
+    internStr = new Array<string>(INTERN_SLOTS).fill("");
+  }
+  const slot = (h ^ (h >>> 8)) & (INTERN_SLOTS - 1);
+  const base = slot * INTERN_MAX;
+  if (internLen[slot] === n) {
+    let k = 0;
+    while (k < n && internBytes[base + k] === b[from + k]) k++;
+    // Slot 0-length entries are "" and match only an empty string, which is what they are.
+    if (k === n) return internStr[slot] as string;
+  }
+  let s = "";
+  for (let k = from; k < to; k++) s += String.fromCharCode(b[k] as number);
+  internBytes.set(b.subarray(from, to), base);
+  internLen[slot] = n;
+  internStr[slot] = s;
+  return s;
+}
+
 /** Decoding state of one call (one item, or all items of a sequence). */
 class Reader {
   readonly b: Uint8Array;
@@ -178,7 +210,14 @@ class Reader {
     const b = this.b;
     // ASCII fast path: most protocol strings (claim names, algorithm names, URIs) are ASCII.
     let i = from;
-    while (i < to && (b[i] as number) < 0x80) i++;
+    let h = to - from;
+    while (i < to) {
+      const c = b[i] as number;
+      if (c >= 0x80) break;
+      h = (Math.imul(h, 31) + c) | 0;
+      i++;
+    }
+    if (i === to && to - from <= INTERN_MAX) return internAscii(b, from, to, h);
     if (i === to && to - from <= 1024) {
       // A plain array is markedly faster through fromCharCode.apply than a typed-array view.
       const codes = new Array<number>(to - from);
