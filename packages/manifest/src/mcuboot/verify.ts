@@ -175,10 +175,15 @@ async function checkDigest(
   img: UnverifiedMcubootImage,
   hashed: Uint8Array,
   provider: CryptoProvider,
+  pure: boolean,
 ): Promise<{ alg: HashAlg; value: Uint8Array } | undefined> {
   const tlvs = img.unprotectedTlvs.filter((t) => HASH_TLVS.has(t.type));
   const tlv = tlvs[0];
-  if (tlv === undefined) return undefined;
+  if (tlv === undefined) {
+    // imgtool always writes one; MCUboot requires it outside MCUBOOT_SIGN_PURE.
+    if (!pure) throw fail("MCUBOOT_MALFORMED", "no image hash TLV (SHA256 / SHA384 / SHA512)", img.hashedLength);
+    return undefined;
+  }
   if (tlvs.length > 1) throw fail("MCUBOOT_MALFORMED", "more than one image hash TLV", (tlvs[1] as McubootTlv).offset);
   const alg = HASH_TLVS.get(tlv.type) as HashAlg;
   if (tlv.value.length !== hashLength(alg)) {
@@ -290,7 +295,7 @@ export async function verifyMcubootImage(
     hashed = concatBytes(img.headerBytes, plain, img.protectedArea);
   }
 
-  const digest = await checkDigest(img, hashed, options.provider);
+  const digest = await checkDigest(img, hashed, options.provider, pure);
   const { verified, others } = await checkSignatures(img, { provider: options.provider, hashed, digest, pure }, keys);
   if (requireSignature && verified.length === 0) {
     throw new RotkitError(
@@ -298,10 +303,9 @@ export async function verifyMcubootImage(
       `MCUboot image: no signature by a trusted key (${others} signature TLV(s) by other keys)`,
     );
   }
-  // Without a hash TLV only a pure signature covers the image (imgtool always writes one; MCUboot requires it
-  // outside MCUBOOT_SIGN_PURE).
+  // A pure image without a hash TLV is covered by its signature alone.
   if (digest === undefined && verified.length === 0) {
-    throw fail("MCUBOOT_MALFORMED", "no image hash TLV (SHA256 / SHA384 / SHA512)", img.hashedLength);
+    throw fail("MCUBOOT_MALFORMED", "pure image with neither a hash TLV nor a verified signature", img.hashedLength);
   }
   return {
     header: img.header,
