@@ -1,0 +1,133 @@
+import { RotkitError } from "@rotkit/core";
+import { Sha256 } from "../apply/sha256.js";
+import { crc32 } from "../codec/crc32.js";
+import {
+  BLOCK_HEADER_SIZE,
+  CODEC_RANGE,
+  DELTA_VERSION,
+  type DeltaHeader,
+  encodeDeltaHeader,
+  putU32,
+} from "../format/header.js";
+import { BlockEncoder } from "./block-encoder.js";
+import { bsdiffPlan } from "./match-bsdiff.js";
+import type { Plan } from "./plan.js";
+import { suffixArray } from "./suffix-array.js";
+
+/** Where createDelta is: `phase` "index" (suffix array), "match" or "encode", with bytes done of `total`. */
+export type CreateProgress = (phase: "index" | "match" | "encode", done: number, total: number) => void;
+
+export interface CreateDeltaOptions {
+  /** New-image bytes per block: the resume granularity of apply (default 1 MiB; at least 4 KiB). */
+  blockSize?: number;
+  onProgress?: CreateProgress;
+}
+
+/** Largest image size the format's 32-bit size fields hold. */
+export const MAX_IMAGE_SIZE = 0xffffffff;
+
+const DEFAULT_BLOCK_SIZE = 1 << 20;
+
+function sha256(data: Uint8Array): Uint8Array {
+  const h = new Sha256();
+  h.update(data);
+  return h.digest();
+}
+
+/**
+ * Makes a rotkit delta that turns `old` into `neu` (docs/delta-format.md).
+ *
+ * @example
+ * ```ts
+ * const patch = await createDelta(oldImage, newImage, { onProgress: (phase, done, total) => {} });
+ * ```
+ */
+export async function createDelta(
+  old: Uint8Array,
+  neu: Uint8Array,
+  options: CreateDeltaOptions = {},
+): Promise<Uint8Array> {
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+  if (!Number.isInteger(blockSize) || blockSize < 4096 || blockSize > MAX_IMAGE_SIZE) {
+    throw new RotkitError("INVALID_ARGUMENT", "createDelta: blockSize must be an integer >= 4096");
+  }
+  if (old.length > MAX_IMAGE_SIZE || neu.length > MAX_IMAGE_SIZE) {
+    throw new RotkitError("DELTA_LIMIT", "createDelta: images above 4 GiB do not fit the format");
+  }
+  const progress = options.onProgress;
+  progress?.("index", 0, old.length);
+  const sa = suffixArray(old);
+  progress?.("index", old.length, old.length);
+  const plan = bsdiffPlan(old, neu, sa, (done) => progress?.("match", done, neu.length));
+  progress?.("match", neu.length, neu.length);
+  const blocks = encodeBlocks(old, neu, plan, blockSize, (done) => progress?.("encode", done, neu.length));
+  const header: DeltaHeader = {
+    version: DELTA_VERSION,
+    flags: 0,
+    codec: CODEC_RANGE,
+    oldSize: old.length,
+    newSize: neu.length,
+    oldDigest: sha256(old),
+    newDigest: sha256(neu),
+    blockOutputMax: blockSize,
+    blockCount: blocks.length,
+  };
+  return assemble(encodeDeltaHeader(header), blocks);
+}
+
+interface EncodedBlock {
+  payload: Uint8Array;
+  output: number;
+}
+
+/** Splits the plan into blocks of at most `blockSize` new bytes and encodes each with a fresh model. */
+function encodeBlocks(
+  old: Uint8Array,
+  neu: Uint8Array,
+  plan: Plan,
+  blockSize: number,
+  progress: (done: number) => void,
+): EncodedBlock[] {
+  const blocks: EncodedBlock[] = [];
+  let enc = new BlockEncoder(old, neu);
+  let newPos = 0;
+  const flush = () => {
+    blocks.push({ payload: enc.finish(), output: enc.output });
+    progress(newPos);
+    enc = new BlockEncoder(old, neu);
+  };
+  for (let i = 0; i < plan.count; i++) {
+    let copyLen = plan.copyLen[i] as number;
+    let insertLen = plan.insertLen[i] as number;
+    let oldPos = plan.oldPos[i] as number;
+    while (copyLen + insertLen > 0) {
+      const room = blockSize - enc.output;
+      const c = Math.min(copyLen, room);
+      const n = Math.min(insertLen, room - c);
+      enc.step(newPos, c, n, oldPos);
+      newPos += c + n;
+      oldPos += c;
+      copyLen -= c;
+      insertLen -= n;
+      if (enc.output === blockSize) flush();
+    }
+  }
+  if (enc.output > 0) flush();
+  return blocks;
+}
+
+function assemble(header: Uint8Array, blocks: EncodedBlock[]): Uint8Array {
+  let size = header.length;
+  for (const b of blocks) size += BLOCK_HEADER_SIZE + b.payload.length;
+  const out = new Uint8Array(size);
+  out.set(header, 0);
+  let at = header.length;
+  for (const b of blocks) {
+    putU32(out, at, b.payload.length);
+    putU32(out, at + 4, b.output);
+    putU32(out, at + 8, crc32(0, b.payload));
+    out.set(b.payload, at + BLOCK_HEADER_SIZE);
+    at += BLOCK_HEADER_SIZE + b.payload.length;
+  }
+  return out;
+}
