@@ -299,7 +299,7 @@ describe("flags and encryption", () => {
 });
 
 describe("structure", () => {
-  it("legacy v1 magic → MCUBOOT_UNSUPPORTED; other magics, short headers, size mismatches → MCUBOOT_MALFORMED", async () => {
+  it("legacy v1 and big-endian magics → MCUBOOT_UNSUPPORTED; other magics, short headers, size mismatches → MCUBOOT_MALFORMED", async () => {
     const good = await buildImage({
       signers: [{ key: es256 }],
       protectedTlvs: [{ type: McubootTlvType.SEC_CNT, value: u32le(1) }],
@@ -310,6 +310,10 @@ describe("structure", () => {
       return b;
     };
     expect(() => decodeMcubootImageUnverified(patch(0, 0x3c))).toThrow(
+      expect.objectContaining({ code: "MCUBOOT_UNSUPPORTED" }),
+    );
+    const bigEndian = patch(0, 0x96, 0xf3, 0xb8, 0x3d);
+    expect(() => decodeMcubootImageUnverified(bigEndian)).toThrow(
       expect.objectContaining({ code: "MCUBOOT_UNSUPPORTED" }),
     );
     const malformed = [

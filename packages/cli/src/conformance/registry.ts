@@ -82,10 +82,14 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
     description: "laurencelundblade/ctoken sample claims-sets: pre-RFC 9711 EAT drafts must be flagged as not RFC 9711",
     load: () => import("./suites/ctoken.js").then((m) => m.ctokenSuite),
   },
+  "mcuboot-imgtool": {
+    description: "MCUboot imgtool signed images: ECDSA P-256/P-384, Ed25519, RSA-PSS, protected TLVs, --clear, HEX",
+    load: () => import("./suites/mcuboot-imgtool.js").then((m) => m.mcubootImgtoolSuite),
+  },
 };
 
 // DESIGN.md's short names for the same suites.
-const aliases: Record<string, string> = { "cose-wg": "cose-wg-examples" };
+const aliases: Record<string, string> = { "cose-wg": "cose-wg-examples", mcuboot: "mcuboot-imgtool" };
 
 /** Names and one-line descriptions of every suite this build knows. */
 export function listSuites(): { name: string; description: string }[] {

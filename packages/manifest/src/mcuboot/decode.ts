@@ -66,6 +66,10 @@ function decodeHeader(bytes: Uint8Array): McubootHeader {
   if (magic === MCUBOOT_IMAGE_MAGIC_V1) {
     throw new RotkitError("MCUBOOT_UNSUPPORTED", "MCUboot image: legacy v1 header magic 0x96f3b83c", { at: 0 });
   }
+  if (magic === 0x3db8f396) {
+    // imgtool sign --endian big: the whole image is big endian, for big-endian targets.
+    throw new RotkitError("MCUBOOT_UNSUPPORTED", "MCUboot image: big-endian image (imgtool --endian big)", { at: 0 });
+  }
   if (magic !== MCUBOOT_IMAGE_MAGIC) throw malformed(`bad header magic 0x${magic.toString(16).padStart(8, "0")}`, 0);
   const header: McubootHeader = {
     magic,
