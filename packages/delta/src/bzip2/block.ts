@@ -14,8 +14,11 @@ const MAX_SELECTORS = 2 + Math.floor(900000 / GROUP_SIZE);
 const MAX_RUN_WEIGHT = 2 * 1024 * 1024;
 /** Bits one group of 50 symbols can take at most (20-bit codes), read without awaiting. */
 const GROUP_BITS = GROUP_SIZE * MAX_CODE_LEN;
-/** Smallest first allocation of the block vector: it grows (doubling) up to the header's block size. */
-const INITIAL_CAPACITY = 64 * 1024;
+/**
+ * First allocation of the block vector. It doubles as a block needs more and jumps to the header's block size once
+ * past half of it, so the transient peak while growing is 1.5x the final vector.
+ */
+const INITIAL_CAPACITY = 4096;
 
 /** How a block's symbols are kept: 4 bytes each (fast) or 2 + ½ bytes each (bzip2's small mode). */
 export type Bzip2Memory = "fast" | "small";
@@ -44,7 +47,8 @@ export class BlockDecoder {
 
   private grow(needed: number, nblockMax: number): void {
     const old = this.store;
-    const size = Math.min(nblockMax, Math.max(needed, old.length * 2, INITIAL_CAPACITY));
+    let size = Math.max(needed, old.length * 2, INITIAL_CAPACITY);
+    if (size > nblockMax / 2) size = nblockMax;
     const next = this.memory === "fast" ? new Uint32Array(size) : new Uint16Array(size);
     next.set(old);
     this.store = next;

@@ -92,10 +92,7 @@ export class Bzip2Decoder implements ByteSource {
     try {
       for (;;) {
         if (this.state === IN_BLOCK) {
-          const n =
-            this.blocks.memory === "fast"
-              ? this.drainFast(dest, offset, length)
-              : this.drainSmall(dest, offset, length);
+          const n = this.drain(dest, offset, length);
           if (n > 0) {
             this.crc = bzip2CrcUpdate(this.crc, dest, offset, offset + n);
             return n;
@@ -188,46 +185,9 @@ export class Bzip2Decoder implements ByteSource {
 
   // RLE1 (bzip2's first stage): after 4 equal bytes, the next BWT byte is a count of further copies (0..255).
 
-  private drainFast(dest: Uint8Array, offset: number, length: number): number {
-    const tt = this.blocks.store as Uint32Array;
-    let { tPos, bwtLeft, runByte, runLen, repeatLeft } = this;
-    let p = offset;
-    const end = offset + length;
-    while (p < end) {
-      if (repeatLeft > 0) {
-        const n = Math.min(repeatLeft, end - p);
-        dest.fill(runByte, p, p + n);
-        p += n;
-        repeatLeft -= n;
-        continue;
-      }
-      if (bwtLeft === 0) break;
-      const e = tt[tPos] as number;
-      const ch = e & 0xff;
-      tPos = e >>> 8;
-      bwtLeft--;
-      if (runLen === 4) {
-        repeatLeft = ch;
-        runLen = 0;
-        continue;
-      }
-      if (ch === runByte) runLen++;
-      else {
-        runByte = ch;
-        runLen = 1;
-      }
-      dest[p++] = ch;
-    }
-    this.tPos = tPos;
-    this.bwtLeft = bwtLeft;
-    this.runByte = runByte;
-    this.runLen = runLen;
-    this.repeatLeft = repeatLeft;
-    return p - offset;
-  }
-
-  private drainSmall(dest: Uint8Array, offset: number, length: number): number {
-    const ll16 = this.blocks.store as Uint16Array;
+  private drain(dest: Uint8Array, offset: number, length: number): number {
+    const fast = this.blocks.memory === "fast";
+    const store = this.blocks.store;
     const { ll4, cftab } = this;
     let { tPos, bwtLeft, runByte, runLen, repeatLeft } = this;
     let p = offset;
@@ -241,8 +201,15 @@ export class Bzip2Decoder implements ByteSource {
         continue;
       }
       if (bwtLeft === 0) break;
-      const ch = indexIntoF(tPos, cftab);
-      tPos = getLL(ll16, ll4, tPos);
+      let ch: number;
+      if (fast) {
+        const e = store[tPos] as number;
+        ch = e & 0xff;
+        tPos = e >>> 8;
+      } else {
+        ch = indexIntoF(tPos, cftab);
+        tPos = getLL(store as Uint16Array, ll4, tPos);
+      }
       bwtLeft--;
       if (runLen === 4) {
         repeatLeft = ch;
