@@ -95,7 +95,7 @@ export async function applyDelta(
     throw new RotkitError("INVALID_ARGUMENT", "checkpoints need a SHA-256 hasher with save()");
   }
 
-  const dec = new BlockDecoder(h.oldSize, OUTPUT_BUFFER);
+  const dec = new BlockDecoder(h.oldSize, OUTPUT_BUFFER, h.predictors);
   const rc = dec.rc;
   const startPos = newPos;
   const flush = async () => {

@@ -14,35 +14,26 @@ export const M_COPY_LEN = 0;
 export const M_INSERT_LEN = M_COPY_LEN + 2 * NUM_SLOT;
 /** Where a copy reads the old image: repeat one of the last 4 displacements, continue, or an explicit seek. */
 export const M_SOURCE = M_INSERT_LEN + 2 * NUM_SLOT;
-export const SOURCE_FLAGS = 16;
-export const M_SEEK = M_SOURCE + SOURCE_FLAGS;
-/** Copy bytes: "new byte equals old byte" flag, by position mod 4 and the last two flags. */
-export const M_SAME = M_SEEK + NUM_SLOT;
-export const SAME_CONTEXTS = 64;
+export const M_SEEK = M_SOURCE + 8;
+/** Aligned copy words: "new word is the expected one", by prediction kind, confidence and recent history. */
+export const M_WORD = M_SEEK + NUM_SLOT;
+/** Predicted words that missed: "new word is the old one", by kind and whether the last word changed. */
+export const M_WORD_OLD = M_WORD + 20;
+/** Copy bytes: "same as old", for head/tail bytes (by position mod 4) and bytes of a changed word. */
+export const M_BYTE_SAME = M_WORD_OLD + 6;
 /** Copy bytes that differ: (new - old) mod 256 as an 8-bit tree, by position mod 4. */
-export const M_DIFF = M_SAME + SAME_CONTEXTS;
-export const DIFF_CONTEXTS = 4;
+export const M_DIFF = M_BYTE_SAME + 20;
 /** Inserted bytes: 8-bit tree by position mod 4 and the top 3 bits of the previous byte. */
-export const M_LITERAL = M_DIFF + DIFF_CONTEXTS * 256;
+export const M_LITERAL = M_DIFF + 4 * 256;
 export const LITERAL_CONTEXTS = 32;
 export const MODEL_SIZE = M_LITERAL + LITERAL_CONTEXTS * 256;
 
 /** Number of displacements the stream remembers for repeat copies. */
 export const REPS = 4;
 
-/** Source kinds of a copy (coded as a small tree in M_SOURCE). */
-export const SRC_REP0 = 0;
-export const SRC_REP1 = 1;
-export const SRC_REP2 = 2;
-export const SRC_REP3 = 3;
-/** The copy reads on from where the previous copy stopped in the old image. */
-export const SRC_CONTINUE = 4;
-/** An explicit signed seek from where the previous copy stopped. */
-export const SRC_SEEK = 5;
-
-/** Context of the "same byte" flag. */
-export function sameContext(newPos: number, history: number): number {
-  return ((newPos & 3) << 2) | (history & 3);
+/** Context of the word flag: unpredicted words by the last two outcomes; predicted ones by kind and confidence. */
+export function wordContext(kind: number, conf: number, history: number): number {
+  return kind === 0 ? history & 3 : 4 + (kind - 1) * 8 + conf * 2 + (history & 1);
 }
 
 /** Context of a literal: position mod 4 and the top three bits of the previous byte. */

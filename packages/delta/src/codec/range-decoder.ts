@@ -1,4 +1,5 @@
 import { RotkitError } from "@rotkit/core";
+import type { BitCoder } from "./coder.js";
 import { ADAPT_SHIFT, PROB_BITS, RANGE_TOP } from "./constants.js";
 
 // Binary adaptive range decoder (the LZMA SDK's rc, Pavlov; integer arithmetic kept in uint32 via >>> 0). It reads
@@ -6,7 +7,7 @@ import { ADAPT_SHIFT, PROB_BITS, RANGE_TOP } from "./constants.js";
 // truncated block is caught by the `end` check rather than by reading stale bytes.
 
 /** Binary adaptive range decoder over a caller-managed input window. */
-export class RangeDecoder {
+export class RangeDecoder implements BitCoder {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
@@ -23,8 +24,8 @@ export class RangeDecoder {
     if (this.code === 0xffffffff) throw new RotkitError("DELTA_CORRUPT", "range coder: invalid initial code");
   }
 
-  /** One bit with the adaptive probability probs[i], which is updated. */
-  bit(probs: Uint16Array, i: number): number {
+  /** Decodes one bit with the adaptive probability probs[i], which is updated (the third argument is unused). */
+  bit(probs: Uint16Array, i: number, _bit?: number): number {
     const p = probs[i] as number;
     const bound = (this.range >>> PROB_BITS) * p;
     let b: number;
@@ -45,8 +46,8 @@ export class RangeDecoder {
     return b;
   }
 
-  /** `count` (<= 24) bits of probability one half, most significant first. */
-  direct(count: number): number {
+  /** Decodes `count` (<= 16) bits of probability one half, most significant first (`_value` is unused). */
+  direct(_value: number, count: number): number {
     let v = 0;
     for (let k = 0; k < count; k++) {
       this.range = this.range >>> 1;

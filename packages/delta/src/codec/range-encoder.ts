@@ -1,3 +1,4 @@
+import type { BitCoder } from "./coder.js";
 import { ADAPT_SHIFT, PROB_BITS, RANGE_TOP } from "./constants.js";
 
 // The encoding side of codec/range-decoder.ts: the same bit model, with LZMA's cache + carry propagation.
@@ -5,7 +6,7 @@ import { ADAPT_SHIFT, PROB_BITS, RANGE_TOP } from "./constants.js";
 const TWO32 = 0x100000000;
 
 /** Binary adaptive range encoder writing into a growable buffer. */
-export class RangeEncoder {
+export class RangeEncoder implements BitCoder {
   private low = 0; // < 2^33: the carry lives in bit 32
   private range = 0xffffffff;
   private cache = 0;
@@ -17,8 +18,8 @@ export class RangeEncoder {
     this.buf = new Uint8Array(capacity);
   }
 
-  /** Encodes `bit` with the adaptive probability probs[i] and updates it. */
-  bit(probs: Uint16Array, i: number, bit: number): void {
+  /** Encodes `bit` with the adaptive probability probs[i] and updates it; returns the bit. */
+  bit(probs: Uint16Array, i: number, bit: number): number {
     const p = probs[i] as number;
     const bound = (this.range >>> PROB_BITS) * p;
     if (bit === 0) {
@@ -33,10 +34,11 @@ export class RangeEncoder {
       this.range = (this.range * 256) >>> 0;
       this.shiftLow();
     }
+    return bit;
   }
 
-  /** Encodes the low `count` bits of `value` (count <= 24), most significant first, with probability one half. */
-  direct(value: number, count: number): void {
+  /** Encodes the low `count` bits of `value` (count <= 16), most significant first, with probability one half. */
+  direct(value: number, count: number): number {
     for (let k = count - 1; k >= 0; k--) {
       this.range = this.range >>> 1;
       if ((value >>> k) & 1) this.low += this.range;
@@ -45,6 +47,7 @@ export class RangeEncoder {
         this.shiftLow();
       }
     }
+    return value;
   }
 
   /** Flushes the coder state; returns the encoded bytes. The encoder cannot be used afterwards. */

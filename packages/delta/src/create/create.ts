@@ -1,6 +1,7 @@
 import { RotkitError } from "@rotkit/core";
 import { Sha256 } from "../apply/sha256.js";
 import { crc32 } from "../codec/crc32.js";
+import { PREDICT_ALL } from "../codec/predictor.js";
 import {
   BLOCK_HEADER_SIZE,
   CODEC_RANGE,
@@ -21,6 +22,8 @@ export interface CreateDeltaOptions {
   /** New-image bytes per block: the resume granularity of apply (default 1 MiB; at least 4 KiB). */
   blockSize?: number;
   onProgress?: CreateProgress;
+  /** Predictor set (PREDICT_* bits; default all): which reference kinds the copy model anticipates. */
+  predictors?: number;
 }
 
 /** Largest image size the format's 32-bit size fields hold. */
@@ -60,10 +63,12 @@ export async function createDelta(
   progress?.("index", old.length, old.length);
   const plan = bsdiffPlan(old, neu, sa, (done) => progress?.("match", done, neu.length));
   progress?.("match", neu.length, neu.length);
-  const blocks = encodeBlocks(old, neu, plan, blockSize, (done) => progress?.("encode", done, neu.length));
+  const predictors = options.predictors ?? PREDICT_ALL;
+  const blocks = encodeBlocks(old, neu, plan, blockSize, predictors, (done) => progress?.("encode", done, neu.length));
   const header: DeltaHeader = {
     version: DELTA_VERSION,
     flags: 0,
+    predictors,
     codec: CODEC_RANGE,
     oldSize: old.length,
     newSize: neu.length,
@@ -86,15 +91,16 @@ function encodeBlocks(
   neu: Uint8Array,
   plan: Plan,
   blockSize: number,
+  predictors: number,
   progress: (done: number) => void,
 ): EncodedBlock[] {
   const blocks: EncodedBlock[] = [];
-  let enc = new BlockEncoder(old, neu);
+  let enc = new BlockEncoder(old, neu, predictors);
   let newPos = 0;
   const flush = () => {
     blocks.push({ payload: enc.finish(), output: enc.output });
     progress(newPos);
-    enc = new BlockEncoder(old, neu);
+    enc = new BlockEncoder(old, neu, predictors);
   };
   for (let i = 0; i < plan.count; i++) {
     let copyLen = plan.copyLen[i] as number;

@@ -1,5 +1,6 @@
 import { RotkitError } from "@rotkit/core";
 import { crc32 } from "../codec/crc32.js";
+import { PREDICT_ALL } from "../codec/predictor.js";
 
 // The rotkit delta header (docs/delta-format.md "Header"): fixed 96 bytes, little-endian, CRC-32 over the rest.
 
@@ -13,17 +14,17 @@ export const BLOCK_HEADER_SIZE = 12;
 /** The only codec of version 1: the adaptive binary range coder with the model of codec/model.ts. */
 export const CODEC_RANGE = 1;
 
-/** Header flag: ARM/Thumb branch and pointer prediction in copies (docs/delta-format.md "Predictors"). */
-export const FLAG_PREDICT = 1;
 /** Header flag: the patch is made for in-place apply (old and new share one slot). */
-export const FLAG_IN_PLACE = 2;
-const KNOWN_FLAGS = FLAG_PREDICT | FLAG_IN_PLACE;
+export const FLAG_IN_PLACE = 1;
+const KNOWN_FLAGS = FLAG_IN_PLACE;
 
 /** What a rotkit delta header says. */
 export interface DeltaHeader {
   version: number;
   flags: number;
   codec: number;
+  /** Which predictors the copy model runs (codec/predictor.ts PREDICT_* bits). */
+  predictors: number;
   oldSize: number;
   newSize: number;
   /** SHA-256 of the old image. */
@@ -57,7 +58,7 @@ export const readU32 = u32;
  *
  * @example
  * ```ts
- * const bytes = encodeDeltaHeader({ version: 1, flags: 0, codec: 1, oldSize, newSize, oldDigest, newDigest,
+ * const bytes = encodeDeltaHeader({ version: 1, flags: 0, codec: 1, predictors: 0, oldSize, newSize, oldDigest, newDigest,
  *   blockOutputMax: 1 << 20, blockCount: 1 });
  * ```
  */
@@ -67,7 +68,8 @@ export function encodeDeltaHeader(h: DeltaHeader): Uint8Array {
   b[7] = h.version;
   b[8] = h.flags;
   b[9] = h.codec;
-  // b[10..12) reserved, zero
+  b[10] = h.predictors;
+  // b[11] reserved, zero
   putU32(b, 12, h.oldSize);
   putU32(b, 16, h.newSize);
   b.set(h.oldDigest, 20);
@@ -106,12 +108,18 @@ export function decodeDeltaHeader(b: Uint8Array): DeltaHeader {
   }
   const codec = b[9] as number;
   if (codec !== CODEC_RANGE) throw new RotkitError("DELTA_UNSUPPORTED", `rotkit delta: codec ${codec}`, { at: 9 });
-  if (b[10] !== 0 || b[11] !== 0)
-    throw new RotkitError("DELTA_UNSUPPORTED", "rotkit delta: reserved bytes set", { at: 10 });
+  const predictors = b[10] as number;
+  if ((predictors & ~PREDICT_ALL) !== 0) {
+    throw new RotkitError("DELTA_UNSUPPORTED", `rotkit delta: unknown predictors 0x${predictors.toString(16)}`, {
+      at: 10,
+    });
+  }
+  if (b[11] !== 0) throw new RotkitError("DELTA_UNSUPPORTED", "rotkit delta: reserved byte set", { at: 11 });
   const h: DeltaHeader = {
     version,
     flags,
     codec,
+    predictors,
     oldSize: u32(b, 12),
     newSize: u32(b, 16),
     oldDigest: b.slice(20, 52),

@@ -1,0 +1,187 @@
+import type { BitCoder } from "./coder.js";
+import { PROB_INIT } from "./constants.js";
+import {
+  literalContext,
+  M_BYTE_SAME,
+  M_COPY_LEN,
+  M_DIFF,
+  M_INSERT_LEN,
+  M_LITERAL,
+  M_SEEK,
+  M_SOURCE,
+  M_WORD,
+  M_WORD_OLD,
+  MODEL_SIZE,
+  NUM_MODELLED_BITS,
+  NUM_SLOT,
+  REPS,
+  wordContext,
+} from "./model.js";
+import { KIND_NONE, Predictor } from "./predictor.js";
+
+// The model of one block (docs/delta-format.md "Block payload"), written once for both directions (codec/coder.ts):
+// every method takes the value to encode and returns the value coded, so the decoder passes a placeholder and uses
+// the result. State is reset per block, so each block decodes on its own.
+
+/** A decoded step header. */
+export interface StepHeader {
+  copyLen: number;
+  insertLen: number;
+  /** Old-image offset the copy reads from (meaningful when copyLen > 0; not range-checked here). */
+  oldPos: number;
+}
+
+/** Adaptive state of one block: probabilities, repeat displacements, predictor, short histories. */
+export class BlockModel {
+  readonly probs = new Uint16Array(MODEL_SIZE);
+  readonly predictor: Predictor;
+  private readonly reps = new Float64Array(REPS);
+  private lastOldEnd = 0;
+  private prevInsert = 0;
+  private wordHistory = 0;
+  private prevLiteral = 0;
+
+  constructor(predictors: number) {
+    this.predictor = new Predictor(predictors);
+  }
+
+  get workingBytes(): number {
+    return this.probs.byteLength + this.reps.byteLength + this.predictor.workingBytes + 64;
+  }
+
+  reset(): void {
+    this.probs.fill(PROB_INIT);
+    this.reps.fill(0);
+    this.predictor.reset();
+    this.lastOldEnd = 0;
+    this.prevInsert = 0;
+    this.wordHistory = 0;
+    this.prevLiteral = 0;
+  }
+
+  /** Codes a step header at new offset `newPos` into `out` (docs/delta-format.md "Steps"). */
+  step(c: BitCoder, newPos: number, copyLen: number, insertLen: number, oldPos: number, out: StepHeader): void {
+    const p = this.probs;
+    copyLen = codeNum(c, p, M_COPY_LEN + (this.prevInsert === 0 ? 0 : NUM_SLOT), copyLen);
+    insertLen = codeNum(c, p, M_INSERT_LEN + (copyLen === 0 ? 0 : NUM_SLOT), insertLen);
+    this.prevInsert = insertLen;
+    if (copyLen > 0) {
+      const reps = this.reps;
+      const rep = reps.indexOf(oldPos - newPos);
+      if (c.bit(p, M_SOURCE, rep >= 0 ? 0 : 1) === 0) {
+        const hi = c.bit(p, M_SOURCE + 1, rep >> 1);
+        oldPos = newPos + (reps[(hi << 1) | c.bit(p, M_SOURCE + 2 + hi, rep & 1)] as number);
+      } else if (c.bit(p, M_SOURCE + 4, oldPos === this.lastOldEnd ? 0 : 1) === 0) {
+        oldPos = this.lastOldEnd;
+      } else {
+        const seek = oldPos - this.lastOldEnd;
+        const negative = c.bit(p, M_SOURCE + 5, seek < 0 ? 1 : 0);
+        const magnitude = codeNum(c, p, M_SEEK, Math.abs(seek) - 1) + 1;
+        oldPos = this.lastOldEnd + (negative ? -magnitude : magnitude);
+      }
+      pushRep(reps, oldPos - newPos);
+      this.lastOldEnd = oldPos + copyLen;
+    }
+    out.copyLen = copyLen;
+    out.insertLen = insertLen;
+    out.oldPos = oldPos;
+  }
+
+  /**
+   * Codes one aligned 4-byte word of a copy: old word `w` (little-endian) at old offset o, new word `n` at new
+   * offset q (a multiple of 4). Returns the new word.
+   */
+  word(c: BitCoder, w: number, o: number, q: number, n: number): number {
+    const p = this.probs;
+    const pr = this.predictor;
+    pr.predict(w, o, q);
+    const expected = pr.expected;
+    const changed = this.wordHistory & 1;
+    let result: number;
+    if (c.bit(p, M_WORD + wordContext(pr.kind, pr.conf, this.wordHistory), n === expected ? 0 : 1) === 0) {
+      result = expected;
+    } else if (pr.kind !== KIND_NONE && c.bit(p, M_WORD_OLD + pr.kind * 2 + changed, n === w ? 0 : 1) === 0) {
+      result = w;
+    } else {
+      result = this.wordBytes(c, w, n, expected);
+    }
+    this.wordHistory = ((this.wordHistory << 1) | (result === w ? 0 : 1)) & 3;
+    pr.learn(w, result, q);
+    return result;
+  }
+
+  /** Codes one copy byte outside the aligned words (the head and tail of a copy). */
+  byte(c: BitCoder, ob: number, q: number, nb: number): number {
+    const p = this.probs;
+    if (c.bit(p, M_BYTE_SAME + (q & 3), nb === ob ? 0 : 1) === 0) return ob;
+    return (ob + codeTree8(c, p, M_DIFF + (q & 3) * 256, (nb - ob) & 0xff)) & 0xff;
+  }
+
+  /** Codes one inserted byte at new offset q. */
+  literal(c: BitCoder, q: number, b: number): number {
+    b = codeTree8(c, this.probs, M_LITERAL + literalContext(q, this.prevLiteral) * 256, b);
+    this.prevLiteral = b;
+    return b;
+  }
+
+  // A word that is neither the expected nor the old one: byte by byte against the old word.
+  private wordBytes(c: BitCoder, w: number, n: number, expected: number): number {
+    const p = this.probs;
+    let result = 0;
+    let seen = 0;
+    for (let k = 0; k < 4; k++) {
+      const ob = (w >>> (8 * k)) & 0xff;
+      const nb = (n >>> (8 * k)) & 0xff;
+      const eb = (expected >>> (8 * k)) & 0xff;
+      let b = ob;
+      if (c.bit(p, M_BYTE_SAME + 4 + k * 4 + seen * 2 + (eb === ob ? 0 : 1), nb === ob ? 0 : 1) !== 0) {
+        b = (ob + codeTree8(c, p, M_DIFF + k * 256, (nb - ob) & 0xff)) & 0xff;
+        seen = 1;
+      }
+      result |= b << (8 * k);
+    }
+    return result >>> 0;
+  }
+}
+
+/** Moves `disp` to the front of the repeat list (a new displacement pushes the oldest out). */
+function pushRep(reps: Float64Array, disp: number): void {
+  let i = 0;
+  while (i < REPS - 1 && reps[i] !== disp) i++;
+  for (let k = i; k > 0; k--) reps[k] = reps[k - 1] as number;
+  reps[0] = disp;
+}
+
+/** An 8-bit value as a binary tree of 255 adaptive probabilities at base + 1 .. base + 255. */
+export function codeTree8(c: BitCoder, p: Uint16Array, base: number, v: number): number {
+  let m = 1;
+  for (let k = 7; k >= 0; k--) m = (m << 1) | c.bit(p, base + m, (v >>> k) & 1);
+  return m & 0xff;
+}
+
+/**
+ * A number (0 .. 2^32-1): its bit length as a 6-bit tree, the top NUM_MODELLED_BITS mantissa bits below the leading
+ * one modelled per bit length, the rest direct. Throws nothing; callers range-check the result.
+ */
+export function codeNum(c: BitCoder, p: Uint16Array, base: number, v: number): number {
+  const len = v === 0 ? 0 : 32 - Math.clz32(v);
+  let m = 1;
+  for (let k = 5; k >= 0; k--) m = (m << 1) | c.bit(p, base + m, (len >>> k) & 1);
+  const nb = m - 64;
+  if (nb < 2) return nb;
+  if (nb > 32) return 2 ** 32; // out of range for every caller
+  const rest = nb - 1;
+  const modelled = Math.min(rest, NUM_MODELLED_BITS);
+  let direct = rest - modelled;
+  const tree = base + 64 + nb * (1 << NUM_MODELLED_BITS);
+  const hi = Math.floor(v / 2 ** direct);
+  m = 1;
+  for (let k = modelled - 1; k >= 0; k--) m = (m << 1) | c.bit(p, tree + m, (hi >>> k) & 1);
+  let out = m;
+  while (direct > 0) {
+    const n = Math.min(direct, 16);
+    direct -= n;
+    out = out * (1 << n) + c.direct(Math.floor(v / 2 ** direct) & ((1 << n) - 1), n);
+  }
+  return out;
+}
