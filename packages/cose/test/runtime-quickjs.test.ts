@@ -47,6 +47,14 @@ async function run() {
   const psa = await createPsaToken({ nonce, instanceId: ueid, implementationId: nonce, clientId: 1, securityLifecycle: 0x3000,
     softwareComponents: [{ measurementType: "BL", measurementValue: nonce, signerId: nonce }] }, key);
   out.psaLifecycle = (await verifyPsaToken(psa, { key: key.publicKey, provider, nonce })).claims.securityLifecycle.state;
+  // Post-quantum: an ML-DSA-44 (FIPS 204, COSE -48) COSE_Sign1 signed and verified on the bare engine.
+  const pq = softwareKeyHandle("ML-DSA-44", fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"));
+  const pqMsg = await signCoseSign1({ payload: utf8Encode("pq boot") }, pq);
+  out.mlDsa = utf8Decode((await verifyCoseSign1(pqMsg, { key: pq.publicKey, provider })).payload);
+  const pqBad = pqMsg.slice();
+  pqBad[pqBad.length - 100] ^= 1;
+  try { await verifyCoseSign1(pqBad, { key: pq.publicKey, provider }); out.mlDsaTampered = "accepted"; }
+  catch (e) { out.mlDsaTampered = isRotkitError(e) ? e.code : "crash: " + e; }
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
@@ -70,7 +78,7 @@ async function bundle(): Promise<string> {
 }
 
 describe("device-side packages on QuickJS", () => {
-  it("sign, verify, CWT, Encrypt0, EAT and PSA evidence, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
+  it("sign, verify (ES256, ML-DSA-44), CWT, Encrypt0, EAT and PSA evidence, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
     const code = await bundle();
     expect(code).not.toMatch(/require\(["']node:|\bBuffer\.from\b|new TextEncoder/);
     const QuickJS = await getQuickJS();
@@ -117,6 +125,8 @@ describe("device-side packages on QuickJS", () => {
         decrypted: "firmware key",
         eat: "eat-cwt",
         psaLifecycle: "secured",
+        mlDsa: "pq boot",
+        mlDsaTampered: "COSE_BAD_SIGNATURE",
         noTextEncoder: true,
       });
     } finally {
