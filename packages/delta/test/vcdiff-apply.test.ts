@@ -78,6 +78,10 @@ describe("applyVcdiff: committed xdelta3 vectors (no tool needed)", () => {
     const { result, bytes } = await apply(old, vector(name));
     expect(equalBytes(bytes, expected)).toBe(true);
     expect(result).toMatchObject({ newSize: expected.length, windows, checksummedWindows: checksummed });
+    // Working memory: the largest window plus its encoding (one 24 KB window, or 16 KB windows with -W 16384).
+    const window = windows === 1 ? expected.length : 16384;
+    expect(result.windowBytes).toBeGreaterThanOrEqual(window);
+    expect(result.windowBytes).toBeLessThan(window + vector(name).length);
     expect(result.appHeader ? new TextDecoder().decode(result.appHeader) : undefined).toBe(
       appHeader ? "new.bin//old.bin/" : undefined,
     );

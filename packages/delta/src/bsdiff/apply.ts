@@ -33,6 +33,8 @@ export interface ApplyBsdiffResult {
   controlTuples: number;
   /** Compressed patch bytes held in memory (control + diff streams; 0 when the patch was a RandomReader). */
   bufferedPatchBytes: number;
+  /** Block-vector bytes the three bzip2 decoders allocated (their largest blocks: 4 or 2.5 bytes per block byte). */
+  bzip2WorkingBytes: number;
 }
 
 const DEFAULT_MAX_NEW_SIZE = 256 * 1024 * 1024;
@@ -226,5 +228,6 @@ export async function applyBsdiff(
     if ((await dec.readInto(probe, 0, 1)) !== 0) corrupt(`BSDIFF40 ${name} stream has data beyond the new size`);
   }
   if (outLen > 0) await newWriter.write(out.subarray(0, outLen));
-  return { newSize, controlTuples: tuples, bufferedPatchBytes };
+  const bzip2WorkingBytes = ctrl.workingBytes + diff.workingBytes + extra.workingBytes;
+  return { newSize, controlTuples: tuples, bufferedPatchBytes, bzip2WorkingBytes };
 }

@@ -15,8 +15,8 @@ const MAX_RUN_WEIGHT = 2 * 1024 * 1024;
 /** Bits one group of 50 symbols can take at most (20-bit codes), read without awaiting. */
 const GROUP_BITS = GROUP_SIZE * MAX_CODE_LEN;
 /**
- * First allocation of the block vector. It doubles as a block needs more and jumps to the header's block size once
- * past half of it, so the transient peak while growing is 1.5x the final vector.
+ * First allocation of the block vector. It doubles as a block needs more, capped at the header's block size, so
+ * memory follows the largest block actually decoded (the copy while growing briefly holds old + new).
  */
 const INITIAL_CAPACITY = 4096;
 
@@ -47,8 +47,7 @@ export class BlockDecoder {
 
   private grow(needed: number, nblockMax: number): void {
     const old = this.store;
-    let size = Math.max(needed, old.length * 2, INITIAL_CAPACITY);
-    if (size > nblockMax / 2) size = nblockMax;
+    const size = Math.min(nblockMax, Math.max(needed, old.length * 2, INITIAL_CAPACITY));
     const next = this.memory === "fast" ? new Uint32Array(size) : new Uint16Array(size);
     next.set(old);
     this.store = next;

@@ -79,6 +79,11 @@ export class Bzip2Decoder implements ByteSource {
     this.blocks = new BlockDecoder(options.memory ?? "fast");
   }
 
+  /** Bytes held by the block vector (and small mode's link nibbles): this decoder's working memory beyond ~50 KB. */
+  get workingBytes(): number {
+    return this.blocks.store.byteLength + this.ll4.byteLength;
+  }
+
   /** 1..max decoded bytes, or an empty array once the stream has ended and all its checks passed. */
   async read(max: number): Promise<Uint8Array> {
     const out = new Uint8Array(Math.max(1, max));

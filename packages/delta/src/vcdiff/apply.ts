@@ -41,6 +41,8 @@ export interface ApplyVcdiffResult {
   windows: number;
   /** Windows that carried an Adler-32 (xdelta3 `VCD_ADLER32`), all verified. */
   checksummedWindows: number;
+  /** Bytes allocated for the largest target window and the largest window encoding (the working memory). */
+  windowBytes: number;
   /** The application header (xdelta3: "new//old/" file names), when present. Not authenticated by anything. */
   appHeader?: Uint8Array;
 }
@@ -243,7 +245,12 @@ export async function applyVcdiff(
     if (last) break;
   }
 
-  const result: ApplyVcdiffResult = { newSize: written, windows, checksummedWindows: checksummed };
+  const result: ApplyVcdiffResult = {
+    newSize: written,
+    windows,
+    checksummedWindows: checksummed,
+    windowBytes: target.byteLength + encoding.byteLength,
+  };
   if (appHeader) result.appHeader = appHeader;
   return result;
 }
