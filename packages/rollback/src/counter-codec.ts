@@ -11,7 +11,7 @@ export interface CounterEntry {
   value: number;
 }
 
-/** Counters keyed by {@link componentKey} of their id. */
+/** Counters keyed by the lowercase hex of their id. */
 export type CounterMap = Map<string, CounterEntry>;
 
 /** Most counters one store holds (bounds the decoder). */

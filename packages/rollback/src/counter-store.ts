@@ -33,16 +33,16 @@ class RecordCounterStore implements CounterStore {
     return payload === undefined ? new Map() : decodeCounters(payload);
   }
 
-  read(id: ComponentId): Promise<number> {
+  async read(id: ComponentId): Promise<number> {
     const key = componentKey(componentIdBytes(id, "counter id"));
     return this.serial.run(async () => (await this.loadMap()).get(key)?.value ?? 0);
   }
 
-  advanceTo(id: ComponentId, value: number): Promise<void> {
+  async advanceTo(id: ComponentId, value: number): Promise<void> {
     return this.advanceAll([[id, value]]);
   }
 
-  advanceAll(values: Iterable<readonly [ComponentId, number]>): Promise<void> {
+  async advanceAll(values: Iterable<readonly [ComponentId, number]>): Promise<void> {
     const wanted: CounterEntry[] = [];
     for (const [id, v] of values)
       wanted.push({ id: componentIdBytes(id, "counter id"), value: counterValue(v, "value") });

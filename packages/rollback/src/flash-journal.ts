@@ -58,7 +58,7 @@ function wrapIo(e: unknown, what: string): RotkitError {
 }
 
 /**
- * A power-safe journal of records on a {@link Flash} region of two or more sectors. Use it as the
+ * A power-safe journal of records on a `Flash` region of two or more sectors. Use it as the
  * {@link RecordStore} of a counter store or of the anti-rollback guard.
  *
  * @example

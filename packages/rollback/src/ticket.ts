@@ -38,8 +38,8 @@ import {
 // Sig_structure, RFC 9052 §4.4). The algorithm comes from the verifier's trusted-key list, never from the ticket.
 
 const CONTEXT = "rotkit-downgrade-ticket-v1";
-/** Largest encoded ticket accepted (an RSA-4096 signature and a full body fit). */
-export const MAX_TICKET_LENGTH = 1024;
+/** Largest encoded ticket accepted (a full body with an ML-DSA-87 or RSA-8192 signature fits). */
+export const MAX_TICKET_LENGTH = 8192;
 const MAX_DEVICE_ID_LENGTH = 64;
 
 /** The signed content of a downgrade ticket. */
