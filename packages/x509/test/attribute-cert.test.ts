@@ -305,6 +305,7 @@ describe("attribute certificates built here (ES256)", () => {
     const verify = (d: Uint8Array, o: Partial<Parameters<typeof verifyAttributeCertificate>[1]> = {}) =>
       code(() => verifyPlatformCertificate(d, { issuer: issuer.cert, provider, clock: IN_2025, ...o }));
     expect(await verify(der, { issuer: (await makeIssuer("Other CA")).cert })).toBe("X509_NAME_CHAINING");
+    expect(await verify(der, { issuer: undefined as unknown as Uint8Array })).toBe("INVALID_ARGUMENT");
     // keyUsage keyCertSign only: the key may not sign attribute certificates (RFC 5755 §4.5).
     const kuIssuer = await makeIssuer("Platform CA", Uint8Array.of(2, 0x04));
     expect(await verify(await makeAttributeCert(kuIssuer), { issuer: kuIssuer.cert })).toBe("X509_KEY_USAGE");

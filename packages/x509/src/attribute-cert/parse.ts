@@ -110,10 +110,12 @@ function issuerName(el: DerElement, maxElements: number): Name {
 function attributes(el: DerElement, maxElements: number): RawAttribute[] {
   if (el.tag !== Tag.SEQUENCE) malformed("attributes must be a SEQUENCE", el.start);
   const out: RawAttribute[] = [];
+  const seen = new Set<string>();
   for (const a of derElements(el.contents, maxElements, "attributes")) {
     const attr = parseAttributeElement(a, "attributes", maxElements);
     // RFC 5755 §4.2.7: one instance per attribute type, and at least one attribute.
-    if (out.some((x) => x.oid === attr.oid)) malformed(`attributes: ${attr.oid} appears twice`, a.start);
+    if (seen.has(attr.oid)) malformed(`attributes: ${attr.oid} appears twice`, a.start);
+    seen.add(attr.oid);
     out.push(attr);
   }
   if (out.length === 0) malformed("attributes: an attribute certificate MUST contain at least one attribute");

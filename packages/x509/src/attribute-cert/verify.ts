@@ -41,6 +41,9 @@ export interface VerifyAttributeCertificateOptions extends ParseOptions {
 }
 
 function issuerKey(ac: AttributeCertificate, issuer: VerifyAttributeCertificateOptions["issuer"]): PublicKey {
+  if (typeof issuer !== "object" || issuer === null) {
+    throw new RotkitError("INVALID_ARGUMENT", "issuer must be a certificate (parsed or DER) or a public key");
+  }
   if (issuer instanceof Uint8Array || "spki" in issuer) {
     const cert = issuer instanceof Uint8Array ? parseCertificate(issuer) : issuer;
     if (!nameEquals(ac.issuer, cert.subject)) {
