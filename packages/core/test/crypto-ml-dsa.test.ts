@@ -218,6 +218,18 @@ describe("ML-DSA keys", () => {
     );
   });
 
+  it("property: any pub of the right length round-trips through SPKI and JWK unchanged", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ALGS), fc.uint8Array({ minLength: 16, maxLength: 16 }), (alg, tile) => {
+        const pub = new Uint8Array(ML_DSA_LENGTHS[alg].publicKey).map((_, i) => tile[i % 16] as number);
+        const key = mlDsaPublicKey(alg, pub);
+        expect(publicKeyFromSpki(publicKeyToSpki(key))).toEqual(key);
+        expect(publicKeyToJwk(key)).toEqual({ kty: "AKP", alg, pub: toBase64Url(pub) });
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it("SPKI mutation fuzzing: every flip and truncation is a key or a RotkitError", () => {
     // Flips inside the key body give another valid key; the header bytes (lengths, OID, unused bits) are the parser's.
     const spki = publicKeyToSpki(mlDsaPublicKey("ML-DSA-44", new Uint8Array(1312).fill(7)));
