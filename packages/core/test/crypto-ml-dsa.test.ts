@@ -14,7 +14,6 @@ import {
   expectDer,
   fromHex,
   generateSoftwareKey,
-  isRotkitError,
   ML_DSA_LENGTHS,
   type MlDsaAlg,
   mlDsaPublicKey,
@@ -29,6 +28,7 @@ import {
   utf8Encode,
   webCryptoProvider,
 } from "../src/index.js";
+import { codeOf } from "./helpers/code-of.js";
 import { expectOnlyRotkitErrors, singleByteMutations, truncations } from "./helpers/mutate.js";
 
 const VECTORS = new URL("../../../test-vectors/", import.meta.url).pathname;
@@ -41,16 +41,6 @@ const providers: [string, CryptoProvider][] = [
 ];
 const ALGS: MlDsaAlg[] = ["ML-DSA-44", "ML-DSA-65", "ML-DSA-87"];
 const msg = utf8Encode("rotkit: sign me with a lattice");
-
-async function codeOf(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (!isRotkitError(e)) throw e;
-    return e.code;
-  }
-  return "OK";
-}
 
 function flip(bytes: Uint8Array, at: number, mask = 0x01): Uint8Array {
   const out = bytes.slice();

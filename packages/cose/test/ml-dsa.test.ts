@@ -5,7 +5,6 @@ import {
   type CryptoProvider,
   decodeCbor,
   generateSoftwareKey,
-  isRotkitError,
   type KeyHandle,
   type MlDsaAlg,
   mlDsaPublicKey,
@@ -16,6 +15,7 @@ import {
 } from "@rotkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../../core/test/helpers/code-of.js";
 import { expectOnlyRotkitErrors, singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
 import {
   coseAlgorithm,
@@ -46,16 +46,6 @@ const ALGS: [MlDsaAlg, number][] = [
   ["ML-DSA-65", -49],
   ["ML-DSA-87", -50],
 ];
-
-async function codeOf(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (!isRotkitError(e)) throw e;
-    return e.code;
-  }
-  return "OK";
-}
 
 /** The subject COSE_Key of an Open-DICE ML-DSA KAT certificate (test-vectors/open-dice-kat/README.md). */
 function katSubjectKeyBytes(file: string): Uint8Array {

@@ -1,7 +1,8 @@
 // ML-DSA certificate signatures (RFC 9881): OID resolution and parameters, the key binding, the webpki refusal, and
 // Caliptra's ML-DSA-87 FMC alias certificate verified under its LDevID key with both providers.
-import { type CryptoProvider, isRotkitError, nobleProvider, webCryptoProvider } from "@rotkit/core";
+import { type CryptoProvider, nobleProvider, webCryptoProvider } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../../core/test/helpers/code-of.js";
 import { resolveSignatureAlgorithm, verifySigned } from "../src/index.js";
 import { loadCert } from "./dice-fixtures.js";
 
@@ -9,16 +10,6 @@ const PROVIDERS: [string, CryptoProvider][] = [
   ["noble", nobleProvider()],
   ["webcrypto", webCryptoProvider()],
 ];
-
-async function codeOf(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (!isRotkitError(e)) throw e;
-    return e.code;
-  }
-  return "OK";
-}
 
 describe("ML-DSA signature algorithms (RFC 9881)", () => {
   it("resolves id-ml-dsa-44/65/87 with absent parameters; anything else about them is refused", async () => {
