@@ -3,13 +3,30 @@ import {
   ecdsaRawToDer,
   generateSoftwareKey,
   type KeyHandle,
+  nobleProvider,
   publicKeyToSpki,
+  RotkitError,
   utf8Encode,
+  webCryptoProvider,
 } from "@rotkit/core";
 import { oidFromString } from "../src/index.js";
 
 // DER builders for the attribute-certificate and CSR tests: an ES256 issuer certificate, attribute certificates with
 // TCG platform attributes (Platform Certificate Profile v1.1 forms), and PKCS #10 requests, all signed for real.
+
+/** Both providers: every verification test runs with each. */
+export const PROVIDERS = [nobleProvider(), webCryptoProvider()];
+
+/** The RotkitError code `f` throws (or resolves to), "ok" when it does not throw; anything else is rethrown. */
+export async function errorCode(f: () => unknown): Promise<string> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof RotkitError) return e.code;
+    throw e;
+  }
+  return "ok";
+}
 
 export const seq = (...c: Uint8Array[]) => derEncode(0x30, ...c);
 export const set = (...c: Uint8Array[]) => derEncode(0x31, ...c);

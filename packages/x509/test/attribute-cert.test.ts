@@ -1,6 +1,6 @@
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { readdirSync } from "node:fs";
-import { fixedClock, nobleProvider, RotkitError, toBase64, webCryptoProvider } from "@rotkit/core";
+import { fixedClock, toBase64 } from "@rotkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectOnlyRotkitErrors, singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
@@ -19,12 +19,14 @@ import {
   ctx,
   EK_ISSUER,
   EK_SERIAL,
+  errorCode,
   ext,
   gtime,
   int,
   makeAttributeCert,
   makeIssuer,
   oid,
+  PROVIDERS,
   platformAttributes,
   seq,
   set,
@@ -42,18 +44,9 @@ const FILES = readdirSync(vectorPath("tpm-go-attestation", "attributecert"))
   .sort();
 const vec = (f: string) => readVector("tpm-go-attestation", `attributecert/${f}`);
 const INTEL_KEY = parseCertificate(vec("IntelSigningKey_20April2017.cer"));
-const PROVIDERS = [nobleProvider(), webCryptoProvider()];
 const IN_2025 = fixedClock(new Date("2025-01-01T00:00:00Z"));
 
-async function code(f: () => unknown): Promise<string> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof RotkitError) return e.code;
-    throw e;
-  }
-  return "ok";
-}
+const code = errorCode;
 
 describe(`go-attestation platform certificates (${DIR})`, () => {
   it("all ten parse as v2 attribute certificates with a directoryName issuer and an EK-certificate holder", () => {

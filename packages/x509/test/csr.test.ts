@@ -1,4 +1,4 @@
-import { generateSoftwareKey, nobleProvider, RotkitError, toBase64, webCryptoProvider } from "@rotkit/core";
+import { generateSoftwareKey, toBase64 } from "@rotkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectOnlyRotkitErrors, singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
@@ -11,7 +11,7 @@ import {
   parseCertificationRequestPem,
   verifyCertificationRequest,
 } from "../src/index.js";
-import { bool, ext, makeCsr, oid, seq, set, utf8 } from "./attribute-cert-fixtures.js";
+import { bool, errorCode, ext, makeCsr, oid, PROVIDERS, seq, set, utf8 } from "./attribute-cert-fixtures.js";
 import { readVector } from "./dice-fixtures.js";
 
 // PKCS #10 (RFC 2986) on the Caliptra CSRs (test-vectors/dice-caliptra/README.md) and on requests built here.
@@ -19,17 +19,8 @@ import { readVector } from "./dice-fixtures.js";
 const ECC = readVector("dice-caliptra", "idevid_csr_ecc.der");
 const MLDSA = readVector("dice-caliptra", "idevid_csr_mldsa.der");
 const REDACTED = readVector("dice-caliptra", "fmc_alias_csr_redacted.der");
-const PROVIDERS = [nobleProvider(), webCryptoProvider()];
 
-async function code(f: () => unknown): Promise<string> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof RotkitError) return e.code;
-    throw e;
-  }
-  return "ok";
-}
+const code = errorCode;
 
 describe("Caliptra CSRs", () => {
   it("the ECC IDevID request: subject, requested extensions, DICE Ueid and key purposes", () => {

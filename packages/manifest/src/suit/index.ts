@@ -20,3 +20,5 @@ export * from "./mti.js";
 export type * from "./types.js";
 export { dependencyUris, manifestSequences } from "./uris.js";
 export { type VerifySuitOptions, verifySuitEnvelope } from "./verify.js";
+export * from "./process/index.js";
+export * from "./report/index.js";

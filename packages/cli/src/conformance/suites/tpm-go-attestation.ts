@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { parseEventLog, replayEventLog, type TpmPcrValues, verifyTpmQuote } from "@rotkit/attestation";
 import { type CryptoProvider, fromBase64, nobleProvider, webCryptoProvider } from "@rotkit/core";
 import type { CaseResult, Suite, SuiteContext } from "../types.js";
-import { CaseInputError, caseResult, type Json, type Outcome, obj, outcomeOfError } from "./case-outcome.js";
+import { CaseInputError, caseResult, type Json, obj, outcomeOfError } from "./case-outcome.js";
 import { requireFolder } from "./files.js";
-import { folderCertificates, platformCertCases } from "./tpm-platform-cert.js";
+import { folderCertificates, judgeOutcome, platformCertCases } from "./tpm-platform-cert.js";
 
 // google/go-attestation test data (test-vectors/tpm-go-attestation/README.md), found by layout so held-out cases in
 // the same form run too:
@@ -22,14 +22,6 @@ const GO_HASH: Record<number, keyof TpmPcrValues> = { 3: "sha1", 5: "sha256", 6:
 function b64(v: unknown, what: string): Uint8Array {
   if (typeof v !== "string") throw new CaseInputError(`${what} is not a base64 string`);
   return fromBase64(v);
-}
-
-async function judgeOutcome(fn: () => Promise<Outcome>): Promise<Outcome> {
-  try {
-    return await fn();
-  } catch (e) {
-    return outcomeOfError(e);
-  }
 }
 
 function bundleInputs(json: Json) {

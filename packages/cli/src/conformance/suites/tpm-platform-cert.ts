@@ -248,7 +248,15 @@ function issuerIn(certs: readonly Certificate[], ac: AttributeCertificate): Cert
   });
 }
 
-async function judge(fn: () => Promise<Outcome>): Promise<Outcome> {
+/**
+ * The outcome `fn` reports, or the one its exception stands for.
+ *
+ * @example
+ * ```ts
+ * const o = await judgeOutcome(async () => ({ got: "valid" }));
+ * ```
+ */
+export async function judgeOutcome(fn: () => Promise<Outcome>): Promise<Outcome> {
   try {
     return await fn();
   } catch (e) {
@@ -278,7 +286,7 @@ export async function platformCertCases(
     caseResult(
       id,
       "valid",
-      await judge(async () => {
+      await judgeOutcome(async () => {
         const want = expectedView(parseJsonExact(readFileSync(join(dir, `${file}.json`), "utf8")));
         ac = parseAttributeCertificate(der);
         const platform = decodeTcgPlatformAttributes(ac);
@@ -297,7 +305,7 @@ export async function platformCertCases(
       caseResult(
         `${id}#signature`,
         "valid",
-        await judge(async () => {
+        await judgeOutcome(async () => {
           try {
             await verifyPlatformCertificate(parsed, { issuer, provider, clock });
             return { got: "valid" };
@@ -319,7 +327,7 @@ export async function platformCertCases(
         caseResult(
           `${id}#foreign-issuer-key`,
           "invalid",
-          await judge(async () => {
+          await judgeOutcome(async () => {
             await verifyPlatformCertificate(parsed, { issuer: key, provider, clock });
             return { got: "valid", reason: "verified under a key that did not issue it" };
           }).then((o) =>
