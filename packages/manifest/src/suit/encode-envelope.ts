@@ -33,7 +33,6 @@ function typedMembers(env: SuitEnvelope, options: EncodeSuitEnvelopeOptions): Ma
     // A severed member travels in the envelope when its value is known (§8.5).
     if (s?.digest && s.value !== undefined) m.set(key, severableContent(name, s.value));
   }
-  if (env.extensions) for (const [k, v] of env.extensions) m.set(k, v);
   for (const [k, v] of env.integratedPayloads) m.set(k, v);
   for (const [k, dep] of env.integratedDependencies) m.set(k, encodeSuitEnvelope(dep, options));
   return m;

@@ -53,7 +53,6 @@ export interface RawEnvelope {
   severable: Map<SeverableName, SuitEnvelopeMember>;
   integrated: Map<string, Uint8Array>;
   delegation?: Uint8Array[][];
-  extensions?: Map<number, Uint8Array>;
 }
 
 function content(wrapped: Uint8Array): Uint8Array {
@@ -122,7 +121,6 @@ export function readEnvelope(bytes: Uint8Array, ctx: SuitContext): RawEnvelope {
   const members: SuitEnvelopeMember[] = [];
   const severable = new Map<SeverableName, SuitEnvelopeMember>();
   const integrated = new Map<string, Uint8Array>();
-  let extensions: Map<number, Uint8Array> | undefined;
   let auth: ReturnType<typeof authentication> | undefined;
   let manifestWrapped: Uint8Array | undefined;
   let deleg: Uint8Array[][] | undefined;
@@ -147,10 +145,9 @@ export function readEnvelope(bytes: Uint8Array, ctx: SuitContext): RawEnvelope {
     else if (key === SuitEnvelopeKey.authenticationWrapper) auth = authentication(wrappedBytes, ctx);
     else if (key === SuitEnvelopeKey.manifest) manifestWrapped = wrappedBytes;
     else if (key === SuitEnvelopeKey.delegation) deleg = delegation(wrappedBytes, ctx);
-    else if (key < 0) {
-      if (!extensions) extensions = new Map();
-      extensions.set(key, value as Uint8Array);
-    } else unsupported(at, `unknown envelope member ${key}`);
+    // Nothing outside the manifest is authenticated unless the manifest names it, so an envelope member rotkit
+    // cannot tie to the manifest (an unknown or application-specific label) is refused, not carried along.
+    else unsupported(at, `unsupported envelope member ${key}`);
   }
   if (!auth) malformed("envelope", "suit-authentication-wrapper (2) is missing");
   if (!manifestWrapped) malformed("envelope", "suit-manifest (3) is missing");
@@ -164,7 +161,6 @@ export function readEnvelope(bytes: Uint8Array, ctx: SuitContext): RawEnvelope {
     integrated,
   };
   if (deleg) raw.delegation = deleg;
-  if (extensions) raw.extensions = extensions;
   return raw;
 }
 
@@ -223,7 +219,6 @@ export function assembleEnvelope(raw: RawEnvelope, manifest: SuitManifest, ctx: 
     members: raw.members,
   };
   if (raw.delegation) envelope.delegation = raw.delegation;
-  if (raw.extensions) envelope.extensions = raw.extensions;
   return { envelope, dependencyKeys };
 }
 

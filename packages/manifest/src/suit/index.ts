@@ -18,7 +18,7 @@ export * from "./labels.js";
 export { decodeSuitManifestUnverified, type SeverableName } from "./manifest.js";
 export * from "./mti.js";
 export type * from "./types.js";
-export { dependencyUris, manifestSequences } from "./uris.js";
+export { dependencyUris, manifestSequences, type SuitUriBinding, suitUriBindings } from "./uris.js";
 export { type VerifySuitOptions, verifySuitEnvelope } from "./verify.js";
 export * from "./process/index.js";
 export * from "./report/index.js";

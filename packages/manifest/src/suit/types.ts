@@ -315,8 +315,6 @@ export interface SuitEnvelope {
   integratedPayloads: Map<string, Uint8Array>;
   /** Integrated dependencies (trust-domains §7.1.1): text key (the dependency's URI) → its envelope. */
   integratedDependencies: Map<string, SuitEnvelope>;
-  /** Application-specific envelope members (negative keys): bstr contents. */
-  extensions?: Map<number, Uint8Array>;
   /** Members as received (present after decoding; absent on a built envelope). */
   members?: SuitEnvelopeMember[];
 }

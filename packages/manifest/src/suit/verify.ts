@@ -1,9 +1,10 @@
-import { RotkitError } from "@rotkit/core";
+import { type CryptoProvider, constantTimeEqual, RotkitError } from "@rotkit/core";
 import { type SuitAuthOptions, type SuitVerificationKey, verifyAuthenticationBlocks } from "./authenticate.js";
 import { malformed, type SuitContext, type SuitDecodeOptions, suitContext } from "./cbor.js";
-import { checkSuitDigest } from "./digest.js";
+import { checkSuitDigest, suitDigest } from "./digest.js";
 import { assembleEnvelope, decodeManifestPart, integratedBytes, readEnvelope, severableMembers } from "./envelope.js";
 import type { VerifiedSuitEnvelope } from "./types.js";
+import { type SuitUriBinding, suitUriBindings } from "./uris.js";
 
 // verifySuitEnvelope: draft-ietf-suit-manifest §6.2 (required checks) and §8.3 (authentication), §8.5
 // (severable members), trust-domains §5.1 (dependencies are authenticated too, with their own keys).
@@ -28,18 +29,22 @@ async function verifyAt(
   depth: number,
 ): Promise<VerifiedSuitEnvelope> {
   const raw = readEnvelope(bytes, ctx);
-  // §8.3 / §6.2: authenticate the SUIT_Digest, then check it against the bstr-wrapped manifest, before the
-  // manifest is parsed.
+  // §8.3 / §6.2: the SUIT_Digest must match the bstr-wrapped manifest and be authenticated before the manifest is
+  // parsed. The (cheap) digest comparison goes first so a corrupted manifest costs no signature verification.
+  await checkSuitDigest(options.provider, raw.authentication.digest, raw.manifestWrapped, "envelope/3");
   const signers = await verifyAuthenticationBlocks(raw.authentication.blocks, raw.digestBytes, {
     ...options,
     keys,
   });
-  await checkSuitDigest(options.provider, raw.authentication.digest, raw.manifestWrapped, "envelope/3");
   const manifest = decodeManifestPart(raw, ctx);
   for (const { member, digest } of severableMembers(raw, manifest)) {
     await checkSuitDigest(options.provider, digest, member.wrapped, `envelope/${member.key}`);
   }
   const { envelope, dependencyKeys } = assembleEnvelope(raw, manifest, ctx);
+  const bindings = suitUriBindings(manifest);
+  for (const [key, payload] of envelope.integratedPayloads) {
+    await checkIntegrated(options.provider, key, payload, bindings.get(key));
+  }
   const dependencies = new Map<string, VerifiedSuitEnvelope>();
   for (const key of dependencyKeys) {
     if (depth >= ctx.maxDependencyDepth) {
@@ -52,18 +57,47 @@ async function verifyAt(
         at: `envelope/${key}`,
       });
     }
-    dependencies.set(key, await verifyAt(integratedBytes(key, envelope), depKeys, options, ctx, depth + 1));
+    const dep = await verifyAt(integratedBytes(key, envelope), depKeys, options, ctx, depth + 1);
+    // trust-domains §5.2.2: a dependency's image digest is the digest of its bstr-wrapped manifest.
+    const manifestMember = dep.members?.find((m) => m.key === 3);
+    if (manifestMember) await checkIntegrated(options.provider, key, manifestMember.wrapped, bindings.get(key), true);
+    dependencies.set(key, dep);
   }
   return { ...envelope, integratedDependencies: dependencies, signers, bytes };
 }
 
 /**
+ * An integrated member must be named by a URI the manifest sets (otherwise nothing authenticates it), and match
+ * one of the image digests (and sizes) its component holds when the manifest sets them alongside the URI.
+ */
+async function checkIntegrated(
+  provider: CryptoProvider,
+  key: string,
+  data: Uint8Array,
+  binding: SuitUriBinding | undefined,
+  dependency = false,
+): Promise<void> {
+  const where = `envelope/${key}`;
+  if (!binding) malformed(where, "the integrated payload is not named by any uri the manifest sets");
+  if (binding.expected.length === 0) return;
+  for (const e of binding.expected) {
+    if (!dependency && e.size !== undefined && e.size !== data.length) continue;
+    const d = await suitDigest(provider, e.digest.algorithm, data);
+    if (constantTimeEqual(d.bytes, e.digest.bytes)) return;
+  }
+  throw new RotkitError("SUIT_DIGEST_MISMATCH", `${where}: does not match the image digest the manifest sets for it`, {
+    at: where,
+  });
+}
+
+/**
  * Verifies a SUIT envelope and returns its typed content, or throws a RotkitError. Checks, in this order:
- * the envelope structure; each COSE_Sign1 / COSE_Sign / COSE_Mac0 / COSE_Mac of the authentication wrapper over
- * the detached bstr-wrapped SUIT_Digest (ESP256, ES256/384/512, EdDSA / Ed25519, HMAC...; policy "any" or
- * "all"); the SUIT_Digest against the bstr-wrapped manifest (constant-time); the manifest against the CDDL;
- * every severable member the envelope carries against its digest in the manifest; then each integrated
- * dependency, recursively, with `dependencyKeys`.
+ * the envelope structure; the SUIT_Digest against the bstr-wrapped manifest (constant-time); each COSE_Sign1 /
+ * COSE_Sign / COSE_Mac0 / COSE_Mac of the authentication wrapper over the detached SUIT_Digest (ESP256,
+ * ES256/384/512, EdDSA / Ed25519, HMAC...; policy "any" or "all"); the manifest against the CDDL; every
+ * severable member the envelope carries against its digest in the manifest; every integrated payload against
+ * the URI and image digest the manifest sets for it; then each integrated dependency, recursively, with
+ * `dependencyKeys`, and its manifest digest against the image digest the dependent sets for it.
  *
  * Errors: SUIT_AUTH_FAILED (no block verifies; the COSE error is the cause), SUIT_DIGEST_MISMATCH,
  * SUIT_MALFORMED, SUIT_UNSUPPORTED, CBOR_LIMIT.
