@@ -2,6 +2,7 @@
 // (the Open-DICE KAT encoding, CBOR / JWK / SPKI round trips, refusals), key/algorithm binding, mutation fuzzing.
 import { readFileSync } from "node:fs";
 import {
+  type CborMap,
   type CryptoProvider,
   decodeCbor,
   generateSoftwareKey,
@@ -145,7 +146,7 @@ describe("AKP COSE_Key (RFC 9964)", () => {
   it("refuses AKP keys without alg, with an unknown alg, a wrong pub length or a priv that is not a seed", async () => {
     const key = decodeCoseKey(katSubjectKeyBytes("cbor_mldsa65_zero.cbor"));
     const base = coseKeyToMap(key);
-    const variants: [string, (m: Map<number, unknown>) => void][] = [
+    const variants: [string, (m: CborMap) => void][] = [
       ["no alg", (m) => m.delete(3)],
       ["ES256", (m) => m.set(3, -7)],
       ["unknown", (m) => m.set(3, -65000)],
@@ -159,7 +160,7 @@ describe("AKP COSE_Key (RFC 9964)", () => {
     for (const [what, change] of variants) {
       const m = new Map(base);
       change(m);
-      expect([what, await codeOf(() => decodeCoseKey(m as never))]).toEqual([what, "COSE_BAD_KEY"]);
+      expect([what, await codeOf(() => decodeCoseKey(m))]).toEqual([what, "COSE_BAD_KEY"]);
     }
   });
 
