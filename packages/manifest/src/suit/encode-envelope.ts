@@ -17,7 +17,14 @@ export interface EncodeSuitEnvelopeOptions {
   reuseMembers?: boolean;
 }
 
-/** SUIT_Authentication (§8.3) → the content of the envelope's key-2 bstr. */
+/**
+ * SUIT_Authentication (§8.3) → the content of the envelope's key-2 bstr.
+ *
+ * @example
+ * ```ts
+ * const wrapper = encodeSuitAuthentication({ digest: { algorithm: -16, bytes: sha256 }, blocks: [] });
+ * ```
+ */
 export function encodeSuitAuthentication(a: SuitAuthentication): Uint8Array {
   return encodeCbor([encodeCbor(digestToCbor(a.digest)), ...a.blocks.map((b) => b.bytes)]);
 }

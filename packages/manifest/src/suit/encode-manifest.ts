@@ -145,7 +145,14 @@ export function sequenceToCbor(seq: SuitCommandSequence): Cbor {
   return out;
 }
 
-/** The encoded bytes of a command sequence (the content of its bstr). */
+/**
+ * The encoded bytes of a command sequence (the content of its bstr).
+ *
+ * @example
+ * ```ts
+ * encodeSuitCommandSequence([{ kind: "condition", name: "image-match", code: 3, policy: 15 }]); // 82 03 0f
+ * ```
+ */
 export function encodeSuitCommandSequence(seq: SuitCommandSequence): Uint8Array {
   return encodeCbor(sequenceToCbor(seq));
 }

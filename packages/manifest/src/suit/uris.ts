@@ -6,7 +6,16 @@ import type { SuitCommandSequence, SuitDigest, SuitManifest, SuitParameters } fr
 // (draft-ietf-suit-trust-domains §7.1.1: "The URI for the Dependency MUST match the text string key") and to bind
 // an integrated member to the image digest the manifest expects for it.
 
-/** The manifest's command sequences that are present (inline or supplied by the envelope), by name. */
+/**
+ * The manifest's command sequences that are present (inline or supplied by the envelope), by name: "shared",
+ * "validate", "load", "invoke", "uninstall", "dependencyResolution", "payloadFetch", "candidateVerification",
+ * "install".
+ *
+ * @example
+ * ```ts
+ * manifestSequences(env.manifest).map(([name]) => name); // ["shared", "validate", "invoke"]
+ * ```
+ */
 export function manifestSequences(m: SuitManifest): Array<[string, SuitCommandSequence]> {
   const out: Array<[string, SuitCommandSequence]> = [];
   if (m.common.sharedSequence) out.push(["shared", m.common.sharedSequence]);
