@@ -43,6 +43,7 @@ export const McubootTlvType = {
   DECOMP_SHA: 0x71,
   DECOMP_SIGNATURE: 0x72,
   COMP_DEC_SIZE: 0x73,
+  // The UUID numbers differ between the sources checked (0x74/0x75, one port 0x80/0x81); both must be protected.
   UUID_VID: 0x74,
   UUID_CID: 0x75,
 } as const;
