@@ -62,7 +62,7 @@ export interface SignedEnvelope {
  */
 export function signedEnvelope(
   der: Uint8Array,
-  what: "Certificate" | "CertificateList",
+  what: "Certificate" | "CertificateList" | "CertificationRequest" | "AttributeCertificate",
   tbsName: string,
   issues: ProfileIssue[],
 ): SignedEnvelope {

@@ -3,7 +3,6 @@ import type { ParseOptions } from "./cert.js";
 import { type CertificationRequest, parseCertificationRequest } from "./csr.js";
 import { type DecodeDiceExtensionsOptions, type DiceExtensions, decodeDiceExtensions } from "./dice/extensions.js";
 import { verifySigned } from "./signature.js";
-import type { Certificate } from "./types.js";
 
 // Proof of possession of a PKCS #10 request (RFC 2986 §3 step 3: the requester signs CertificationRequestInfo with
 // the private key of the subject public key), and the TCG DICE extensions a DICE CSR asks for.
@@ -57,5 +56,5 @@ export function decodeCertificationRequestDiceExtensions(
   options?: DecodeDiceExtensionsOptions,
 ): DiceExtensions {
   // decodeDiceExtensions reads only `extensions` and `ext`, which a request has with the same meaning.
-  return decodeDiceExtensions(csr as unknown as Certificate, options);
+  return decodeDiceExtensions(csr, options);
 }

@@ -63,8 +63,8 @@ function checkSetOrder(contents: Uint8Array, els: readonly DerElement[], issues:
 
 function parse(bytes: Uint8Array, limits: X509Limits): CertificationRequest {
   const issues: ProfileIssue[] = [];
-  // signedEnvelope's `what` only names the structure in messages; the outer shape is the one RFC 5280 uses.
-  const env = signedEnvelope(bytes, "CertificationRequest" as "Certificate", "certificationRequestInfo", issues);
+  // The outer SIGNED{} shape is the one RFC 5280 certificates use.
+  const env = signedEnvelope(bytes, "CertificationRequest", "certificationRequestInfo", issues);
   const info = env.tbs.contents;
   const [versionEl, subjectEl, spkiEl, attrsEl, extra] = derElements(info, 5, "CertificationRequestInfo");
   if (attrsEl === undefined || extra !== undefined) {

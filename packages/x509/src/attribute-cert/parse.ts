@@ -130,8 +130,8 @@ function generalizedTime(el: DerElement | undefined, what: string): number {
 
 function parse(bytes: Uint8Array, limits: X509Limits): AttributeCertificate {
   const issues: ProfileIssue[] = [];
-  // signedEnvelope's `what` only names the structure in messages; the outer shape is the one RFC 5280 uses.
-  const env = signedEnvelope(bytes, "AttributeCertificate" as "Certificate", "acinfo", issues);
+  // The outer SIGNED{} shape is the one RFC 5280 certificates use.
+  const env = signedEnvelope(bytes, "AttributeCertificate", "acinfo", issues);
   const f = derElements(env.tbs.contents, 9, "AttributeCertificateInfo");
   const [versionEl, holderEl, issuerEl, algEl, serialEl, validityEl, attrsEl] = f;
   if (attrsEl === undefined) return malformed("AttributeCertificateInfo: missing fields");

@@ -60,7 +60,10 @@ const KP_ARC = "2.23.133.5.4.100.";
  * dice.multiTcbInfo?.map((t) => t.svn);
  * ```
  */
-export function decodeDiceExtensions(cert: Certificate, options: DecodeDiceExtensionsOptions = {}): DiceExtensions {
+export function decodeDiceExtensions(
+  cert: Pick<Certificate, "extensions" | "ext">,
+  options: DecodeDiceExtensionsOptions = {},
+): DiceExtensions {
   const out: DiceExtensions = { diceKeyPurposes: [], errors: [] };
   const seen = new Set<string>();
   for (const ext of cert.extensions) {
@@ -123,7 +126,7 @@ function isDiceOid(oid: string): boolean {
 }
 
 /** The EKU OIDs: from the parser's decoded `ext.extKeyUsage` when present, else read from the raw extension. */
-function extendedKeyUsages(cert: Certificate): string[] {
+function extendedKeyUsages(cert: Pick<Certificate, "extensions" | "ext">): string[] {
   if (cert.ext?.extKeyUsage !== undefined) return cert.ext.extKeyUsage;
   const ext = cert.extensions.find((e) => e.oid === OID_EXT_KEY_USAGE);
   if (ext === undefined) return [];
