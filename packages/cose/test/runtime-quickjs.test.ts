@@ -2,11 +2,8 @@
 // neutral platform (a Node built-in anywhere in the graph fails the build) and runs a sign / verify / tamper /
 // CBOR-limits scenario inside QuickJS under a memory limit. QuickJS has no TextEncoder, no Buffer, no WebCrypto;
 // the host injects only crypto.getRandomValues, as a device host would inject its TRNG.
-import { randomFillSync } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { getQuickJS } from "quickjs-emscripten";
 import { describe, expect, it } from "vitest";
+import { bundleForDevice, NODE_ONLY_PATTERN, runInQuickJs, scenarioFooter } from "../../core/test/helpers/quickjs.js";
 
 const scenario = `
 import { decodeCbor, fixedClock, fromHex, isRotkitError, nobleProvider, softwareKeyHandle, utf8Decode, utf8Encode } from "@rotkit/core";
@@ -58,80 +55,25 @@ async function run() {
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
-run().then((r) => { globalThis.__result = JSON.stringify(r); }, (e) => { globalThis.__result = JSON.stringify({ error: String(e) + " " + String(e && e.stack) }); });
-`;
-
-async function bundle(): Promise<string> {
-  const root = fileURLToPath(new URL("../../..", import.meta.url));
-  const result = await build({
-    stdin: { contents: scenario, resolveDir: root, sourcefile: "scenario.js", loader: "js" },
-    bundle: true,
-    write: false,
-    platform: "neutral",
-    format: "iife",
-    target: "es2020",
-    conditions: ["rotkit-source"],
-    mainFields: ["module", "main"],
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
+${scenarioFooter}`;
 
 describe("device-side packages on QuickJS", () => {
   it("sign, verify (ES256, ML-DSA-44), CWT, Encrypt0, EAT and PSA evidence, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
-    const code = await bundle();
-    expect(code).not.toMatch(/require\(["']node:|\bBuffer\.from\b|new TextEncoder/);
-    const QuickJS = await getQuickJS();
-    const rt = QuickJS.newRuntime();
-    rt.setMemoryLimit(16 * 1024 * 1024);
-    rt.setMaxStackSize(1024 * 1024);
-    const vm = rt.newContext();
-    try {
-      // The host's TRNG, injected as crypto.getRandomValues (noble may use it for hedged signatures).
-      const cryptoObj = vm.newObject();
-      const grv = vm.newFunction("getRandomValues", (arr) => {
-        const len = vm.getNumber(vm.getProp(arr, "length"));
-        const bytes = randomFillSync(new Uint8Array(len));
-        for (let i = 0; i < len; i++) vm.setProp(arr, i, vm.newNumber(bytes[i] as number));
-        return arr.dup();
-      });
-      vm.setProp(cryptoObj, "getRandomValues", grv);
-      vm.setProp(vm.global, "crypto", cryptoObj);
-      grv.dispose();
-      cryptoObj.dispose();
-
-      vm.unwrapResult(vm.evalCode(code)).dispose();
-      for (let i = 0; i < 10000; i++) {
-        const pending = rt.executePendingJobs();
-        if (pending.error) {
-          const err = vm.dump(pending.error);
-          pending.error.dispose();
-          throw new Error(`QuickJS job failed: ${JSON.stringify(err)}`);
-        }
-        if (pending.value === 0) break;
-      }
-      const handle = vm.getProp(vm.global, "__result");
-      const text = vm.dump(handle) as string | undefined;
-      handle.dispose();
-      expect(text).toBeDefined();
-      const result = JSON.parse(text as string);
-      expect(result).toEqual({
-        payload: "booted: fw 1.2.3",
-        tampered: "COSE_BAD_SIGNATURE",
-        huge: "CBOR_TRUNCATED",
-        deep: "CBOR_LIMIT",
-        cwtIss: "device",
-        cwtLate: "CWT_EXPIRED",
-        decrypted: "firmware key",
-        eat: "eat-cwt",
-        psaLifecycle: "secured",
-        mlDsa: "pq boot",
-        mlDsaTampered: "COSE_BAD_SIGNATURE",
-        noTextEncoder: true,
-      });
-    } finally {
-      vm.dispose();
-      rt.dispose();
-    }
+    const code = await bundleForDevice(scenario);
+    expect(code).not.toMatch(NODE_ONLY_PATTERN);
+    expect(await runInQuickJs(code, { hostRandom: true })).toEqual({
+      payload: "booted: fw 1.2.3",
+      tampered: "COSE_BAD_SIGNATURE",
+      huge: "CBOR_TRUNCATED",
+      deep: "CBOR_LIMIT",
+      cwtIss: "device",
+      cwtLate: "CWT_EXPIRED",
+      decrypted: "firmware key",
+      eat: "eat-cwt",
+      psaLifecycle: "secured",
+      mlDsa: "pq boot",
+      mlDsaTampered: "COSE_BAD_SIGNATURE",
+      noTextEncoder: true,
+    });
   });
 });

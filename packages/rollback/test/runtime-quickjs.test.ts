@@ -2,10 +2,8 @@
 // build) it must run on QuickJS, which has no TextEncoder, no Buffer and no WebCrypto. The scenario drives the flash
 // journal through a power cut and a full guarded update with a downgrade ticket, under a memory limit. The VM gets a
 // deterministic crypto.getRandomValues (test keys only); a device host injects its TRNG there.
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { getQuickJS } from "quickjs-emscripten";
 import { describe, expect, it } from "vitest";
+import { bundleForDevice, NODE_ONLY_PATTERN, runInQuickJs, scenarioFooter } from "../../core/test/helpers/quickjs.js";
 
 const scenario = `
 let seed = 0x2545f491;
@@ -49,47 +47,21 @@ async function run() {
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
-run().then((r) => { globalThis.__result = JSON.stringify(r); }, (e) => { globalThis.__result = JSON.stringify({ error: String(e) + " " + String(e && e.stack) }); });
-`;
-
-async function bundle(): Promise<string> {
-  const result = await build({
-    stdin: { contents: scenario, resolveDir: fileURLToPath(new URL("../../..", import.meta.url)), loader: "js" },
-    bundle: true,
-    write: false,
-    platform: "neutral",
-    format: "iife",
-    target: "es2020",
-    conditions: ["rotkit-source"],
-    mainFields: ["module", "main"],
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
+${scenarioFooter}`;
 
 describe("@rotkit/rollback on QuickJS", () => {
   it("runs the flash journal through a power cut and a guarded update with a downgrade ticket", async () => {
-    const code = await bundle();
-    expect(code).not.toMatch(/require\(["']node:|\bBuffer\.from\b|new TextEncoder/);
-    const vm = (await getQuickJS()).newContext();
-    vm.runtime.setMemoryLimit(16 * 1024 * 1024);
-    vm.runtime.setMaxStackSize(1024 * 1024);
-    try {
-      vm.unwrapResult(vm.evalCode(code)).dispose();
-      while (vm.runtime.hasPendingJob()) vm.runtime.executePendingJobs().unwrap();
-      const text = vm.getProp(vm.global, "__result").consume((h) => vm.getString(h));
-      expect(JSON.parse(text ?? "{}")).toEqual({
-        cut: "COUNTER_IO",
-        afterCut: 50,
-        decrease: "COUNTER_DECREASE",
-        refused: "ROLLBACK_REFUSED",
-        downgrade: "downgrade",
-        confirmed: [[12, 11]],
-        replay: "ROLLBACK_TICKET_INVALID",
-        noTextEncoder: true,
-      });
-    } finally {
-      vm.dispose();
-    }
+    const code = await bundleForDevice(scenario);
+    expect(code).not.toMatch(NODE_ONLY_PATTERN);
+    expect(await runInQuickJs(code)).toEqual({
+      cut: "COUNTER_IO",
+      afterCut: 50,
+      decrease: "COUNTER_DECREASE",
+      refused: "ROLLBACK_REFUSED",
+      downgrade: "downgrade",
+      confirmed: [[12, 11]],
+      replay: "ROLLBACK_TICKET_INVALID",
+      noTextEncoder: true,
+    });
   });
 });
