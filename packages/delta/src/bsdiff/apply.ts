@@ -1,6 +1,6 @@
 import { type ByteSink, type ByteSource, type RandomReader, RotkitError } from "@rotkit/core";
 import { Bzip2Decoder, type Bzip2Memory } from "../bzip2/decoder.js";
-import { corrupt, PullInput } from "../bzip2/pull-input.js";
+import { corrupt, DEFAULT_READ_SIZE, optionInt, PullInput } from "../bzip2/pull-input.js";
 import { BSDIFF_HEADER_SIZE, offtin, parseBsdiffHeader } from "./header.js";
 import { bytesSource, isRandomReader, rangeSource } from "./sources.js";
 
@@ -40,14 +40,6 @@ export interface ApplyBsdiffResult {
 const DEFAULT_MAX_NEW_SIZE = 256 * 1024 * 1024;
 const DEFAULT_MAX_BUFFERED = 16 * 1024 * 1024;
 const DEFAULT_CHUNK = 64 * 1024;
-const DEFAULT_READ_SIZE = 16 * 1024;
-
-function positiveInt(value: number | undefined, fallback: number, name: string): number {
-  const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < 0)
-    throw new RotkitError("INVALID_ARGUMENT", `${name} must be a non-negative integer`);
-  return v;
-}
 
 /** Reads exactly `length` bytes from a stream; a short stream is DELTA_CORRUPT. */
 async function readFully(dec: Bzip2Decoder, dest: Uint8Array, offset: number, length: number, what: string) {
@@ -89,10 +81,10 @@ export async function applyBsdiff(
   newWriter: ByteSink,
   options: ApplyBsdiffOptions = {},
 ): Promise<ApplyBsdiffResult> {
-  const maxNewSize = positiveInt(options.maxNewSize, DEFAULT_MAX_NEW_SIZE, "maxNewSize");
-  const maxBuffered = positiveInt(options.maxBufferedPatchBytes, DEFAULT_MAX_BUFFERED, "maxBufferedPatchBytes");
-  const chunkSize = Math.max(1, positiveInt(options.chunkSize, DEFAULT_CHUNK, "chunkSize"));
-  const readSize = Math.max(1, positiveInt(options.readSize, DEFAULT_READ_SIZE, "readSize"));
+  const maxNewSize = optionInt(options.maxNewSize, DEFAULT_MAX_NEW_SIZE, "maxNewSize");
+  const maxBuffered = optionInt(options.maxBufferedPatchBytes, DEFAULT_MAX_BUFFERED, "maxBufferedPatchBytes");
+  const chunkSize = Math.max(1, optionInt(options.chunkSize, DEFAULT_CHUNK, "chunkSize"));
+  const readSize = Math.max(1, optionInt(options.readSize, DEFAULT_READ_SIZE, "readSize"));
   const oldSize = oldReader.size;
   if (!Number.isSafeInteger(oldSize) || oldSize < 0) throw new RotkitError("INVALID_ARGUMENT", "old image size");
 

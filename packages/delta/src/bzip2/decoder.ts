@@ -86,7 +86,8 @@ export class Bzip2Decoder implements ByteSource {
 
   /** 1..max decoded bytes, or an empty array once the stream has ended and all its checks passed. */
   async read(max: number): Promise<Uint8Array> {
-    const out = new Uint8Array(Math.max(1, max));
+    // Fewer than `max` is allowed (ByteSource contract), so a huge `max` never means a huge allocation.
+    const out = new Uint8Array(Math.max(1, Math.min(Math.floor(max) || 1, 64 * 1024)));
     const n = await this.readInto(out, 0, out.length);
     return out.subarray(0, n);
   }

@@ -10,6 +10,15 @@ export function corrupt(message: string, at?: number | string): never {
   throw new RotkitError("DELTA_CORRUPT", message, at === undefined ? {} : { at });
 }
 
+/** A caller's option: a non-negative safe integer, or `fallback` when absent; anything else is INVALID_ARGUMENT. */
+export function optionInt(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < 0) {
+    throw new RotkitError("INVALID_ARGUMENT", `${name} must be a non-negative integer`);
+  }
+  return v;
+}
+
 /**
  * A buffered pull reader over a {@link ByteSource}: the bzip2 bit reader, the VCDIFF parser and the BSDIFF40 header
  * read through it. It keeps at most one source chunk plus a small carry, so its memory is bounded by the chunk

@@ -1,5 +1,5 @@
 import { type ByteSink, type ByteSource, type RandomReader, RotkitError } from "@rotkit/core";
-import { corrupt, DEFAULT_READ_SIZE, PullInput } from "../bzip2/pull-input.js";
+import { corrupt, DEFAULT_READ_SIZE, optionInt, PullInput } from "../bzip2/pull-input.js";
 import { AddressCache } from "./address-cache.js";
 import { adler32 } from "./adler32.js";
 import { defaultCodeTable } from "./code-table.js";
@@ -58,13 +58,6 @@ const VCD_ADLER32 = 0x04;
 
 const MiB = 1024 * 1024;
 
-function limit(value: number | undefined, fallback: number, name: string): number {
-  const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < 0)
-    throw new RotkitError("INVALID_ARGUMENT", `${name} must be a non-negative integer`);
-  return v;
-}
-
 function tooBig(what: string, n: number, max: number, at: number): never {
   throw new RotkitError("DELTA_LIMIT", `VCDIFF ${what} of ${n} bytes exceeds the limit ${max}`, { at });
 }
@@ -111,13 +104,13 @@ export async function applyVcdiff(
   newWriter: ByteSink,
   options: ApplyVcdiffOptions = {},
 ): Promise<ApplyVcdiffResult> {
-  const maxWindow = limit(options.maxWindowSize, 8 * MiB, "maxWindowSize");
-  const maxEncoding = limit(options.maxEncodingSize, maxWindow + Math.ceil(maxWindow / 4), "maxEncodingSize");
-  const maxNewSize = limit(options.maxNewSize, 256 * MiB, "maxNewSize");
-  const maxAppHeader = limit(options.maxAppHeaderSize, 4096, "maxAppHeaderSize");
-  const chunkSize = Math.max(1, limit(options.chunkSize, 64 * 1024, "chunkSize"));
+  const maxWindow = optionInt(options.maxWindowSize, 8 * MiB, "maxWindowSize");
+  const maxEncoding = optionInt(options.maxEncodingSize, maxWindow + Math.ceil(maxWindow / 4), "maxEncodingSize");
+  const maxNewSize = optionInt(options.maxNewSize, 256 * MiB, "maxNewSize");
+  const maxAppHeader = optionInt(options.maxAppHeaderSize, 4096, "maxAppHeaderSize");
+  const chunkSize = Math.max(1, optionInt(options.chunkSize, 64 * 1024, "chunkSize"));
   const expected = options.expectedNewSize;
-  const input = new PullInput(patchSource, Math.max(1, limit(options.readSize, DEFAULT_READ_SIZE, "readSize")));
+  const input = new PullInput(patchSource, Math.max(1, optionInt(options.readSize, DEFAULT_READ_SIZE, "readSize")));
 
   // §4.1 header: 0xD6 0xC3 0xC4 ("VCD" with high bits) and version 0.
   const magic = new Uint8Array(4);
