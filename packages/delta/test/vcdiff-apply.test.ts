@@ -231,6 +231,10 @@ describe("applyVcdiff: hand-made windows", () => {
       { targetLength: 4, data: [7], inst: [RUN, 0x84, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], addr: [] },
     ];
     for (const w of bad) expect(await codeOf(() => apply(old, craft([w])))).toBe("DELTA_CORRUPT");
+    // An endless run of empty windows is cut off.
+    const empties = craft(Array.from({ length: 65 }, () => ({ targetLength: 0, data: [], inst: [], addr: [] })));
+    expect(await codeOf(() => apply(old, empties))).toBe("DELTA_LIMIT");
+    expect(await codeOf(() => apply(old, empties.subarray(0, empties.length - 7)))).toBe("ok");
     // Zero windows (a header alone) is not a patch: xdelta3 writes a window even for an empty target.
     expect(await codeOf(() => apply(old, craft([])))).toBe("DELTA_CORRUPT");
     // The delta encoding length must match the sections.

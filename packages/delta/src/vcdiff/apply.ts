@@ -57,6 +57,8 @@ const VCD_TARGET = 0x02;
 const VCD_ADLER32 = 0x04;
 
 const MiB = 1024 * 1024;
+/** Empty target windows tolerated in one patch (xdelta3 writes one, for an empty target). */
+const MAX_EMPTY_WINDOWS = 64;
 
 function tooBig(what: string, n: number, max: number, at: number): never {
   throw new RotkitError("DELTA_LIMIT", `VCDIFF ${what} of ${n} bytes exceeds the limit ${max}`, { at });
@@ -141,6 +143,7 @@ export async function applyVcdiff(
   let written = 0;
   let windows = 0;
   let checksummed = 0;
+  let emptyWindows = 0;
 
   // §4.2 windows, until the patch ends. xdelta3 writes at least one window, even for an empty target.
   for (;;) {
@@ -180,6 +183,13 @@ export async function applyVcdiff(
     if (written + targetLength > maxNewSize) tooBig("new image", written + targetLength, maxNewSize, encStart);
     if (expected !== undefined && written + targetLength > expected) {
       throw new RotkitError("DELTA_OUTPUT_MISMATCH", `VCDIFF patch makes more than the expected ${expected} bytes`, {
+        at: encStart,
+      });
+    }
+    // Every other window yields at least a byte (bounded by maxNewSize); empty ones are capped so that an endless
+    // patch of empty windows cannot keep the applier busy without output.
+    if (targetLength === 0 && ++emptyWindows > MAX_EMPTY_WINDOWS) {
+      throw new RotkitError("DELTA_LIMIT", `VCDIFF patch has more than ${MAX_EMPTY_WINDOWS} empty windows`, {
         at: encStart,
       });
     }
