@@ -12,6 +12,11 @@ export {
   type DecompressBzip2Options,
   decompressBzip2,
 } from "./bzip2/decoder.js";
-export { type DeltaHeader, decodeDeltaHeader, HEADER_SIZE as DELTA_HEADER_SIZE } from "./format/header.js";
+export {
+  type DeltaHeader,
+  decodeDeltaHeader,
+  encodeDeltaHeader,
+  HEADER_SIZE as DELTA_HEADER_SIZE,
+} from "./format/header.js";
 export { type MemorySink, memoryReader, memorySink, memorySource } from "./memory-io.js";
 export { type ApplyVcdiffOptions, type ApplyVcdiffResult, applyVcdiff } from "./vcdiff/apply.js";

@@ -77,8 +77,6 @@ export async function applyDelta(
       `rotkit delta: old image is ${old.size} bytes, patch wants ${h.oldSize}`,
     );
   }
-  await checkOldDigest(old, h.oldDigest, hashes.create());
-
   let block = 0;
   let newPos = 0;
   let hasher: Sha256Hasher;
@@ -94,6 +92,7 @@ export async function applyDelta(
   if (options.onCheckpoint && !hasher.save) {
     throw new RotkitError("INVALID_ARGUMENT", "checkpoints need a SHA-256 hasher with save()");
   }
+  await checkOldDigest(old, h.oldDigest, hashes.create());
 
   const dec = new BlockDecoder(h.oldSize, OUTPUT_BUFFER, h.predictors);
   const rc = dec.rc;

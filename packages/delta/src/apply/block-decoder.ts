@@ -117,11 +117,10 @@ export class BlockDecoder {
         }
         const i = oldPos - bufStart;
         const w =
-          ((oldBuf[i] as number) |
-            ((oldBuf[i + 1] as number) << 8) |
-            ((oldBuf[i + 2] as number) << 16) |
-            ((oldBuf[i + 3] as number) << 24)) >>>
-          0;
+          (oldBuf[i] as number) |
+          ((oldBuf[i + 1] as number) << 8) |
+          ((oldBuf[i + 2] as number) << 16) |
+          ((oldBuf[i + 3] as number) << 24);
         const n = model.word(rc, w, oldPos, q, 0);
         out[outPos] = n;
         out[outPos + 1] = n >>> 8;

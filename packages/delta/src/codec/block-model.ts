@@ -88,24 +88,21 @@ export class BlockModel {
   }
 
   /**
-   * Codes one aligned 4-byte word of a copy: old word `w` (little-endian) at old offset o, new word `n` at new
-   * offset q (a multiple of 4). Returns the new word.
+   * Codes one aligned 4-byte word of a copy: old word `w` (little-endian, as int32) at old offset o, new word `n`
+   * at new offset q (a multiple of 4). Returns the new word (int32).
    */
   word(c: BitCoder, w: number, o: number, q: number, n: number): number {
     const p = this.probs;
     const pr = this.predictor;
-    pr.predict(w, o, q);
-    const expected = pr.expected;
-    const changed = this.wordHistory & 1;
-    let result: number;
-    if (c.bit(p, M_WORD + wordContext(pr.kind, pr.conf, this.wordHistory), n === expected ? 0 : 1) === 0) {
-      result = expected;
-    } else if (pr.kind !== KIND_NONE && c.bit(p, M_WORD_OLD + pr.kind * 2 + changed, n === w ? 0 : 1) === 0) {
-      result = w;
-    } else {
-      result = this.wordBytes(c, w, n, expected);
+    const expected = pr.predict(w, o, q);
+    const kind = pr.kind;
+    const history = this.wordHistory;
+    let result = expected;
+    if (c.bit(p, M_WORD + wordContext(kind, pr.conf, history), n === expected ? 0 : 1) !== 0) {
+      if (kind !== KIND_NONE && c.bit(p, M_WORD_OLD + kind * 2 + (history & 1), n === w ? 0 : 1) === 0) result = w;
+      else result = this.wordBytes(c, w, n, expected);
     }
-    this.wordHistory = ((this.wordHistory << 1) | (result === w ? 0 : 1)) & 3;
+    this.wordHistory = ((history << 1) | (result === w ? 0 : 1)) & 3;
     pr.learn(w, result, q);
     return result;
   }
@@ -140,7 +137,7 @@ export class BlockModel {
       }
       result |= b << (8 * k);
     }
-    return result >>> 0;
+    return result;
   }
 }
 

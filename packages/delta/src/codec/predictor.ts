@@ -4,6 +4,9 @@
 // targets in that page moved (from the words it has already seen decoded) and proposes the new value of the next
 // pointer or branch into that page. Nothing is transmitted for it: encoder and decoder learn the same table.
 //
+// Words are int32 throughout (never >>> 0): V8 keeps small integers unboxed, while a uint32 above 2^31 stored in a
+// field becomes a heap number, one allocation per word.
+//
 // Branch encodings (Arm ARM DDI 0406C): A32 B/BL (§A8.8.18, §A8.8.25: cond 101L imm24, target = PC + 8 +
 // imm24 * 4) and Thumb-2 BL / B.W T4 (§A8.8.25, §A8.8.18: 11110 S imm10, 1 J1 x J2 imm11 with I1 = !(J1 ^ S),
 // I2 = !(J2 ^ S), target = PC + 4 + SignExtend(S:I1:I2:imm10:imm11:0)).
@@ -32,12 +35,13 @@ export class Predictor {
   private readonly tags = new Int32Array(SLOTS);
   private readonly deltas = new Int32Array(SLOTS);
   private readonly confs = new Uint8Array(SLOTS);
-  /** Result of the last predict(): the expected new word, its kind, and the table confidence behind it. */
-  expected = 0;
+  /** Set by predict(): KIND_* of the prediction (KIND_NONE when the expected word is the old one) and confidence. */
   kind = KIND_NONE;
   conf = 0;
   private branch = BRANCH_NONE;
   private target = 0;
+  private slot = 0;
+  private tag = 0;
 
   constructor(readonly enabled: number) {}
 
@@ -51,81 +55,68 @@ export class Predictor {
     this.confs.fill(0);
   }
 
-  /** Predicts the new word at new offset q for old word w at old offset o; sets expected / kind / conf. */
-  predict(w: number, o: number, q: number): void {
-    this.expected = w;
+  /** The expected new word at new offset q for old word w at old offset o; sets kind and conf. */
+  predict(w: number, o: number, q: number): number {
     this.kind = KIND_NONE;
-    this.conf = 0;
-    this.branch = BRANCH_NONE;
     const en = this.enabled;
     if (en & PREDICT_A32 && ((w >>> 25) & 7) === 5 && w >>> 28 !== 0xf) {
       this.branch = BRANCH_A32;
-      this.target = o + 8 + ((w << 8) >> 6);
-      const s = this.find(this.target >>> PAGE_SHIFT, KIND_BRANCH);
-      if (s >= 0) {
-        const t = this.target + (this.deltas[s] as number);
-        this.expected = ((w & 0xff000000) | (((t - q - 8) >> 2) & 0xffffff)) >>> 0;
-        this.setKind(KIND_BRANCH, s, w);
-      }
-      return;
+      const target = o + 8 + ((w << 8) >> 6);
+      this.target = target;
+      if (!this.lookup(target >>> PAGE_SHIFT, KIND_BRANCH)) return w;
+      const t = target + (this.deltas[this.slot] as number);
+      return this.expect(KIND_BRANCH, w, (w & 0xff000000) | (((t - q - 8) >> 2) & 0xffffff));
     }
-    if (en & PREDICT_THUMB && (w & 0xf800) === 0xf000 && (w & 0x90000000) === 0x90000000) {
+    if (en & PREDICT_THUMB && (w & 0xf800) === 0xf000 && ((w >>> 28) & 9) === 9) {
       this.branch = BRANCH_THUMB;
-      this.target = o + 4 + thumbOffset(w);
-      const s = this.find(this.target >>> PAGE_SHIFT, KIND_BRANCH);
-      if (s >= 0) {
-        this.expected = thumbWithOffset(w, this.target + (this.deltas[s] as number) - q - 4);
-        this.setKind(KIND_BRANCH, s, w);
-      }
-      return;
+      const target = o + 4 + thumbOffset(w);
+      this.target = target;
+      if (!this.lookup(target >>> PAGE_SHIFT, KIND_BRANCH)) return w;
+      return this.expect(KIND_BRANCH, w, thumbWithOffset(w, target + (this.deltas[this.slot] as number) - q - 4));
     }
-    if (en & PREDICT_POINTERS) {
-      const s = this.find(w >>> PAGE_SHIFT, KIND_POINTER);
-      if (s >= 0) {
-        this.expected = (w + (this.deltas[s] as number)) >>> 0;
-        this.setKind(KIND_POINTER, s, w);
-      }
-    }
+    this.branch = BRANCH_NONE;
+    if (!(en & PREDICT_POINTERS) || !this.lookup(w >>> PAGE_SHIFT, KIND_POINTER)) return w;
+    return this.expect(KIND_POINTER, w, (w + (this.deltas[this.slot] as number)) | 0);
   }
 
-  /** Learns from the word just coded: w (old) became n (new) at new offset q. Call after predict(w, o, q). */
+  /** Learns from the word just coded: w (old) became n (new) at new offset q. Call right after predict(w, o, q). */
   learn(w: number, n: number, q: number): void {
-    if (this.branch === BRANCH_A32) {
+    const branch = this.branch;
+    if (branch === BRANCH_A32) {
       // The new word must still be a branch of the same kind for its target to say where the old target went.
-      if (n >>> 24 === w >>> 24)
-        this.update(this.target >>> PAGE_SHIFT, KIND_BRANCH, q + 8 + ((n << 8) >> 6) - this.target);
-    } else if (this.branch === BRANCH_THUMB) {
+      if (n >>> 24 === w >>> 24) this.update(q + 8 + ((n << 8) >> 6) - this.target);
+    } else if (branch === BRANCH_THUMB) {
       if ((n & 0xf800) === 0xf000 && (n & 0xd0000000) === (w & 0xd0000000)) {
-        this.update(this.target >>> PAGE_SHIFT, KIND_BRANCH, q + 4 + thumbOffset(n) - this.target);
+        this.update(q + 4 + thumbOffset(n) - this.target);
       }
     } else if (this.enabled & PREDICT_POINTERS) {
-      const key = w >>> PAGE_SHIFT;
       // Unchanged words only teach a page that is already known (most words are not pointers).
-      if (n !== w || this.find(key, KIND_POINTER) >= 0) this.update(key, KIND_POINTER, (n - w) | 0);
+      if (n !== w || this.tags[this.slot] === this.tag) this.update((n - w) | 0);
     }
   }
 
-  private setKind(kind: number, slot: number, w: number): void {
-    if (this.expected === w) return; // no change expected: code it as an ordinary word
-    this.kind = kind;
-    this.conf = this.confs[slot] as number;
+  private expect(kind: number, w: number, expected: number): number {
+    if (expected !== w) {
+      this.kind = kind;
+      this.conf = this.confs[this.slot] as number;
+    }
+    return expected;
   }
 
-  private slotOf(tag: number): number {
-    return Math.imul(tag, 0x9e3779b1) >>> (32 - SLOTS_LOG);
-  }
-
-  private find(key: number, kind: number): number {
+  /** Points slot/tag at the table entry for (key, kind); true when that page is known. */
+  private lookup(key: number, kind: number): boolean {
     const tag = ((key << 2) | kind) + 1;
-    const s = this.slotOf(tag);
-    return this.tags[s] === tag ? s : -1;
+    const s = Math.imul(tag, 0x9e3779b1) >>> (32 - SLOTS_LOG);
+    this.tag = tag;
+    this.slot = s;
+    return this.tags[s] === tag;
   }
 
   // A repeated displacement raises the page's confidence; a different one lowers it, and replaces it once the
   // confidence is gone. A colliding page takes the slot the same way, so a busy entry survives occasional noise.
-  private update(key: number, kind: number, delta: number): void {
-    const tag = ((key << 2) | kind) + 1;
-    const s = this.slotOf(tag);
+  private update(delta: number): void {
+    const s = this.slot;
+    const tag = this.tag;
     const conf = this.confs[s] as number;
     if (this.tags[s] === tag) {
       if (this.deltas[s] === delta) {
@@ -160,5 +151,5 @@ function thumbWithOffset(w: number, offset: number): number {
   const j2 = ((offset >>> 22) & 1) ^ 1 ^ s;
   const hw1 = (w & 0xf800) | (s << 10) | ((offset >>> 12) & 0x3ff);
   const hw2 = ((w >>> 16) & 0xd000) | (j1 << 13) | (j2 << 11) | ((offset >>> 1) & 0x7ff);
-  return (hw1 | (hw2 << 16)) >>> 0;
+  return hw1 | (hw2 << 16);
 }

@@ -7,8 +7,9 @@ const TWO32 = 0x100000000;
 
 /** Binary adaptive range encoder writing into a growable buffer. */
 export class RangeEncoder implements BitCoder {
-  private low = 0; // < 2^33: the carry lives in bit 32
-  private range = 0xffffffff;
+  // low < 2^33 (the carry lives in bit 32) in a Float64Array and range (uint32) as int32: neither is boxed per bit.
+  private readonly lowBox = new Float64Array(1);
+  private range = -1;
   private cache = 0;
   private cacheSize = 1;
   private buf: Uint8Array;
@@ -21,32 +22,36 @@ export class RangeEncoder implements BitCoder {
   /** Encodes `bit` with the adaptive probability probs[i] and updates it; returns the bit. */
   bit(probs: Uint16Array, i: number, bit: number): number {
     const p = probs[i] as number;
-    const bound = (this.range >>> PROB_BITS) * p;
+    let range = this.range >>> 0;
+    const bound = (range >>> PROB_BITS) * p;
     if (bit === 0) {
-      this.range = bound;
+      range = bound;
       probs[i] = p + (((1 << PROB_BITS) - p) >> ADAPT_SHIFT);
     } else {
-      this.low += bound;
-      this.range -= bound;
+      this.lowBox[0] = (this.lowBox[0] as number) + bound;
+      range -= bound;
       probs[i] = p - (p >> ADAPT_SHIFT);
     }
-    while (this.range < RANGE_TOP) {
-      this.range = (this.range * 256) >>> 0;
+    while (range < RANGE_TOP) {
+      range = (range << 8) >>> 0;
       this.shiftLow();
     }
+    this.range = range | 0;
     return bit;
   }
 
   /** Encodes the low `count` bits of `value` (count <= 16), most significant first, with probability one half. */
   direct(value: number, count: number): number {
+    let range = this.range >>> 0;
     for (let k = count - 1; k >= 0; k--) {
-      this.range = this.range >>> 1;
-      if ((value >>> k) & 1) this.low += this.range;
-      while (this.range < RANGE_TOP) {
-        this.range = (this.range * 256) >>> 0;
+      range >>>= 1;
+      if ((value >>> k) & 1) this.lowBox[0] = (this.lowBox[0] as number) + range;
+      while (range < RANGE_TOP) {
+        range = (range << 8) >>> 0;
         this.shiftLow();
       }
     }
+    this.range = range | 0;
     return value;
   }
 
@@ -62,17 +67,18 @@ export class RangeEncoder implements BitCoder {
   }
 
   private shiftLow(): void {
-    if (this.low < 0xff000000 || this.low >= TWO32) {
-      const carry = this.low >= TWO32 ? 1 : 0;
+    const low = this.lowBox[0] as number;
+    if (low < 0xff000000 || low >= TWO32) {
+      const carry = low >= TWO32 ? 1 : 0;
       let temp = this.cache;
       do {
         this.put((temp + carry) & 0xff);
         temp = 0xff;
       } while (--this.cacheSize !== 0);
-      this.cache = Math.floor(this.low / RANGE_TOP) & 0xff;
+      this.cache = Math.floor(low / RANGE_TOP) & 0xff;
     }
     this.cacheSize++;
-    this.low = (this.low % RANGE_TOP) * 256;
+    this.lowBox[0] = (low % RANGE_TOP) * 256;
   }
 
   private put(b: number): void {

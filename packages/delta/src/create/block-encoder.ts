@@ -5,9 +5,7 @@ import { RangeEncoder } from "../codec/range-encoder.js";
 // same model in the other direction, so the walk over a copy (head bytes, aligned words, tail bytes) must match.
 
 function le32(b: Uint8Array, i: number): number {
-  return (
-    ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0
-  );
+  return (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
 }
 
 /** Encodes the steps of one block. */
