@@ -3,9 +3,8 @@
 // QuickJS under a 16 MiB memory limit, with no TextEncoder, Buffer or streams.
 import { fileURLToPath } from "node:url";
 import { toHex } from "@rotkit/core";
-import { build } from "esbuild";
-import { getQuickJS } from "quickjs-emscripten";
 import { describe, expect, it } from "vitest";
+import { bundleForDevice, NODE_ONLY_PATTERN, runInQuickJs, scenarioFooter } from "../../core/test/helpers/quickjs.js";
 import { vector } from "./helpers/interop-tools.js";
 
 const src = fileURLToPath(new URL("../src/", import.meta.url));
@@ -46,29 +45,12 @@ async function run() {
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
-run().then((r) => { globalThis.__result = JSON.stringify(r); }, (e) => { globalThis.__result = JSON.stringify({ error: String(e) + " " + String(e && e.stack) }); });
-`;
-
-async function bundle(): Promise<string> {
-  const root = fileURLToPath(new URL("../../..", import.meta.url));
-  const result = await build({
-    stdin: { contents: scenario, resolveDir: root, sourcefile: "scenario.js", loader: "js" },
-    bundle: true,
-    write: false,
-    platform: "neutral",
-    format: "iife",
-    target: "es2020",
-    conditions: ["rotkit-source"],
-    mainFields: ["module", "main"],
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]?.text ?? "";
-}
+${scenarioFooter}`;
 
 describe("BSDIFF40 / VCDIFF / bzip2 on QuickJS", () => {
   it("applies bsdiff (pull + reader), xdelta3 -W 16384 and bzip2 -9 data byte-exact under a 16 MiB limit", async () => {
-    const code = await bundle();
-    expect(code).not.toMatch(/require\(["']node:|\bBuffer\.from\b|new TextEncoder/);
+    const code = await bundleForDevice(scenario);
+    expect(code).not.toMatch(NODE_ONLY_PATTERN);
     const data = {
       old: toHex(vector("old.bin")),
       new: toHex(vector("new.bin")),
@@ -76,39 +58,14 @@ describe("BSDIFF40 / VCDIFF / bzip2 on QuickJS", () => {
       vcdiff: toHex(vector("new-W16k.xdelta3")),
       bz2: toHex(vector("new.bin.bz2")),
     };
-    const QuickJS = await getQuickJS();
-    const rt = QuickJS.newRuntime();
-    rt.setMemoryLimit(16 * 1024 * 1024);
-    rt.setMaxStackSize(1024 * 1024);
-    const vm = rt.newContext();
-    try {
-      vm.unwrapResult(vm.evalCode(`globalThis.__data = ${JSON.stringify(data)};`)).dispose();
-      vm.unwrapResult(vm.evalCode(code)).dispose();
-      for (let i = 0; i < 10000; i++) {
-        const pending = rt.executePendingJobs();
-        if (pending.error) {
-          const err = vm.dump(pending.error);
-          pending.error.dispose();
-          throw new Error(`QuickJS job failed: ${JSON.stringify(err)}`);
-        }
-        if (pending.value === 0) break;
-      }
-      const handle = vm.getProp(vm.global, "__result");
-      const text = vm.dump(handle) as string | undefined;
-      handle.dispose();
-      expect(text).toBeDefined();
-      expect(JSON.parse(text as string)).toEqual({
-        bsdiffPull: true,
-        bsdiffReader: true,
-        vcdiff: true,
-        bzip2: true,
-        bsdiffTampered: "DELTA_CORRUPT",
-        vcdiffTampered: "DELTA_CORRUPT",
-        noTextEncoder: true,
-      });
-    } finally {
-      vm.dispose();
-      rt.dispose();
-    }
+    expect(await runInQuickJs(code, { globals: { __data: data } })).toEqual({
+      bsdiffPull: true,
+      bsdiffReader: true,
+      vcdiff: true,
+      bzip2: true,
+      bsdiffTampered: "DELTA_CORRUPT",
+      vcdiffTampered: "DELTA_CORRUPT",
+      noTextEncoder: true,
+    });
   });
 });
