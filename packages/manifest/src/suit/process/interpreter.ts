@@ -235,7 +235,12 @@ export class Interpreter {
     if (cmd.kind === "custom") {
       const custom = svc.platform.custom;
       if (!custom) commandFailed("SUIT_UNSUPPORTED", call.at, `custom command ${cmd.code} is not supported`);
-      await platformCall(call.at, `custom command ${cmd.code}`, () => custom.call(svc.platform, cmd, call.ref));
+      await platformCall(
+        call.at,
+        `custom command ${cmd.code}`,
+        () => custom.call(svc.platform, cmd, call.ref),
+        (code) => code === "SUIT_UNSUPPORTED" || code === "SUIT_CONDITION_FAILED",
+      );
       return {};
     }
     const sourceParams = (e: ComponentEntry): SuitParameters => this.params.get(e.key);

@@ -69,8 +69,9 @@ function limitsOf(o: Partial<SuitProcessLimits> | undefined): SuitProcessLimits 
   const out = { ...DEFAULT_SUIT_PROCESS_LIMITS };
   for (const [k, v] of Object.entries(o ?? {})) {
     if (v === undefined) continue;
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 1) {
-      throw new RotkitError("INVALID_ARGUMENT", `SUIT processing: limit ${k} must be a positive integer`);
+    const min = k === "chunkSize" ? 1 : 0;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
+      throw new RotkitError("INVALID_ARGUMENT", `SUIT processing: limit ${k} must be an integer >= ${min}`);
     }
     (out as Record<string, number>)[k] = v;
   }
