@@ -10,6 +10,7 @@ usage:
   rotkit conformance <suite> <path> [--json]   run a conformance suite on data in its upstream layout
   rotkit conformance --list                    list the suites
   rotkit evidence verify --format tpm-quote …  verify attestation evidence (rotkit evidence for the options)
+  rotkit delta create|apply|info …             firmware deltas (rotkit delta for the options)
   rotkit --version | --help
 
 exit status: 0 when nothing failed, 1 when a case failed, 2 on a usage or input error`;
@@ -28,6 +29,8 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
         return await conformance(rest, io);
       case "evidence":
         return await (await import("./commands/evidence.js")).evidence(rest, io);
+      case "delta":
+        return await (await import("./delta/command.js")).delta(rest, io);
       case "--version":
         io.out.write("rotkit 0.1.0\n");
         return 0;

@@ -78,6 +78,11 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
       "draft-ietf-suit-firmware-encryption: envelopes with two signing keys, AES-KW / ECDH-ES payload decryption",
     load: () => import("./suites/suit-firmware-encryption.js").then((m) => m.suitFirmwareEncryptionSuite),
   },
+  "delta-corpus": {
+    description:
+      "firmware image pairs (<pair>/old.bin, new.bin): rotkit delta create + apply + byte compare; damaged patches refused",
+    load: () => import("./suites/delta-corpus.js").then((m) => m.deltaCorpusSuite),
+  },
   ctoken: {
     description: "laurencelundblade/ctoken sample claims-sets: pre-RFC 9711 EAT drafts must be flagged as not RFC 9711",
     load: () => import("./suites/ctoken.js").then((m) => m.ctokenSuite),
