@@ -10,6 +10,7 @@ usage:
   rotkit conformance <suite> <path> [--json]   run a conformance suite on data in its upstream layout
   rotkit conformance --list                    list the suites
   rotkit evidence verify --format tpm-quote …  verify attestation evidence (rotkit evidence for the options)
+  rotkit manifest create|sign|inspect|verify … SUIT envelopes, MCUboot images (rotkit manifest for the options)
   rotkit delta create|apply|info …             firmware deltas (rotkit delta for the options)
   rotkit --version | --help
 
@@ -29,6 +30,8 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
         return await conformance(rest, io);
       case "evidence":
         return await (await import("./commands/evidence.js")).evidence(rest, io);
+      case "manifest":
+        return await (await import("./manifest/command.js")).manifest(rest, io);
       case "delta":
         return await (await import("./delta/command.js")).delta(rest, io);
       case "--version":
