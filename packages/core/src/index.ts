@@ -52,3 +52,4 @@ export { type WebCryptoProviderOptions, webCryptoProvider } from "./crypto/webcr
 export type * from "./crypto/webcrypto-types.js";
 export * from "./errors.js";
 export type { ByteSink, ByteSource, Flash, FlashGeometry, RandomReader } from "./io.js";
+export { pooledBytes, pooledCopy } from "./pool.js";

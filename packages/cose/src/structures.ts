@@ -1,4 +1,4 @@
-import { RotkitError } from "@rotkit/core";
+import { pooledBytes, RotkitError } from "@rotkit/core";
 import { encodeCose } from "./cbor.js";
 
 // The to-be-signed / to-be-MACed structures. Each is a CBOR array of a context string and bstrs, encoded
@@ -59,27 +59,6 @@ function writeHead(out: Uint8Array, o: number, major: number, n: number): number
   return o + 9;
 }
 
-// Sig/MAC structures live for one verification, and allocating a fresh ArrayBuffer for each was the largest
-// single cost of a server-side verify after the crypto itself. Small ones are carved from a shared slab (bump
-// allocation, a region is never handed out twice), the way Node pools small Buffers; the slab is dropped when
-// full and freed once its last view is gone.
-const SLAB_SIZE = 8192;
-const SLAB_MAX_PIECE = 2048;
-let slab: ArrayBuffer | undefined;
-let slabUsed = 0;
-
-function transientBytes(size: number): Uint8Array {
-  if (size > SLAB_MAX_PIECE) return new Uint8Array(size);
-  if (slab === undefined || slabUsed + size > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    slabUsed = 0;
-  }
-  const out = new Uint8Array(slab, slabUsed, size);
-  // Keep later pieces 8-byte aligned so a host that reads words does not straddle.
-  slabUsed += (size + 7) & ~7;
-  return out;
-}
-
 /**
  * `[context, *bstr]` encoded straight into one buffer: the shape of every Sig_structure and MAC_structure. This is
  * on every verify's hot path, so it skips the general encoder; the bytes are the same deterministic encoding
@@ -88,7 +67,8 @@ function transientBytes(size: number): Uint8Array {
 function byteStructure(context: string, parts: Uint8Array[]): Uint8Array {
   let size = headLength(parts.length + 1) + headLength(context.length) + context.length;
   for (const p of parts) size += headLength(p.length) + p.length;
-  const out = transientBytes(size);
+  // Pooled: a fresh ArrayBuffer per structure was the largest JS cost of a server-side verify.
+  const out = pooledBytes(size);
   let o = writeHead(out, 0, 4, parts.length + 1);
   o = writeHead(out, o, 3, context.length);
   for (let i = 0; i < context.length; i++) out[o++] = context.charCodeAt(i);

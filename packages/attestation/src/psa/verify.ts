@@ -5,6 +5,7 @@ import {
   constantTimeEqual,
   decodeCbor,
   isRotkitError,
+  pooledCopy,
   RotkitError,
 } from "@rotkit/core";
 import { type MacKey, type VerifyKey, verifyCoseMac0Value, verifyCoseSign1Value } from "@rotkit/cose";
@@ -126,9 +127,10 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
 
   let claimsSet: CborValue;
   try {
-    // `payload` is a view into the caller's token. Decoding with copies gives the claims their own small byte
-    // strings (cheap, on the JS heap) without copying the whole payload into a fresh ArrayBuffer first.
-    claimsSet = decodeCbor(payload);
+    // `payload` is a view into the caller's token: the claims are decoded as views into one private (pooled) copy,
+    // so later changes to the caller's buffer cannot reach verified claims, at the cost of one cheap allocation.
+    payload = pooledCopy(payload);
+    claimsSet = decodeCbor(payload, { zeroCopy: true });
   } catch (e) {
     throw new RotkitError("ATTEST_MALFORMED", "PSA token: the payload is not well-formed CBOR", { cause: e });
   }
@@ -138,21 +140,7 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
       at: "claims.nonce",
     });
   }
-  return verifiedToken(claims, kind, alg, payload);
-}
-
-/** The result, with `payload` copied out of the caller's buffer only if someone reads it. */
-function verifiedToken(claims: PsaClaims, kind: "sign1" | "mac0", alg: string, view: Uint8Array): VerifiedPsaToken {
-  let copy: Uint8Array | undefined;
-  return {
-    claims,
-    kind,
-    alg,
-    get payload(): Uint8Array {
-      if (copy === undefined) copy = view.slice();
-      return copy;
-    },
-  };
+  return { claims, kind, alg, payload };
 }
 
 function isSymmetric(k: unknown): boolean {

@@ -203,7 +203,8 @@ class Reader {
     if (mt === 3) return this.text(p, p + len);
     // slice()/subarray() of a plain Uint8Array is a plain Uint8Array (the entry points unwrap Buffers). By
     // default the copy keeps decoded values independent of the caller's input buffer.
-    return this.o.zeroCopy ? this.b.subarray(p, p + len) : this.b.slice(p, p + len);
+    // A view made directly on the buffer skips subarray()'s species lookup (the input is a plain Uint8Array).
+    return this.o.zeroCopy ? new Uint8Array(this.b.buffer, this.b.byteOffset + p, len) : this.b.slice(p, p + len);
   }
 
   text(from: number, to: number): string {
