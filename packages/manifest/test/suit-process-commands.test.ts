@@ -474,6 +474,15 @@ describe("dependencies (trust-domains §5)", () => {
     expect(notDep.platform.component(C0)).toBeUndefined();
   });
 
+  it("process-dependency with index true processes the dependencies only", async () => {
+    const { r, platform } = await runDep(
+      [override({ content: A }), dir("write")],
+      [cond("dependency-integrity"), index(true), dir("process-dependency")],
+    );
+    expect(r.error).toBeUndefined();
+    expect(platform.component(C0)).toEqual(A);
+  });
+
   it("a dependency digest other than the dependency's is refused by dependency-integrity", async () => {
     const dep = await dependency([override({ content: A }), dir("write")]);
     const m = await dependent(dep, checked);

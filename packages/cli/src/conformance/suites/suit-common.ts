@@ -2,6 +2,7 @@ import { createPublicKey } from "node:crypto";
 import {
   bytesEqual,
   type CryptoProvider,
+  fixedClock,
   fromHex,
   isRotkitError,
   type PublicKey,
@@ -14,11 +15,16 @@ import {
   decodeSuitEnvelopeUnverified,
   decryptSuitPayload,
   encodeSuitEnvelope,
+  MemorySuitPlatform,
+  type MemorySuitPlatformOptions,
   manifestSequences,
+  processSuitEnvelope,
   type SuitCommandSequence,
   type SuitEnvelope,
   type SuitManifest,
   type SuitParameters,
+  type SuitProcedure,
+  type SuitProcessResult,
   type SuitVerificationKey,
   type VerifiedSuitEnvelope,
   verifySuitEnvelope,
@@ -308,4 +314,50 @@ export function encryptionKeys(k: EncryptionKeysJson): RecipientKey[] {
     { kid: utf8Encode(k.a128kw_kek.kid_text), key: utf8Encode(k.a128kw_kek.k_text) },
     { kid: utf8Encode(ecdh.kid_text), key: softwareKeyAgreementHandle("P-256", fromHex(ecdh.d)) },
   ];
+}
+
+/** How a case is processed on the simulated device (MemorySuitPlatform). */
+export interface ProcessPlan {
+  /** The procedures to run, in order. */
+  procedure: SuitProcedure[];
+  /** The device: identity, resources behind the manifest's URIs, preloaded components, slots, loaders. */
+  device?: (s: SuitCaseState) => MemorySuitPlatformOptions;
+  /** Keys for encrypted payloads. */
+  decryptionKeys?: RecipientKey[];
+  /** The provider processing uses (default the case's). */
+  provider?: (p: CryptoProvider) => CryptoProvider;
+  /** What the device must hold afterwards; returns a problem, or undefined. */
+  check?: (platform: MemorySuitPlatform, result: SuitProcessResult) => string | undefined;
+}
+
+/**
+ * processSuitEnvelope on a MemorySuitPlatform (draft-ietf-suit-manifest §6: authenticate, rollback check, the
+ * procedures' command sequences, commit): a refusal fails the case with its code, `check` tests the device's state.
+ */
+export function processStep(plan: ProcessPlan): SuitCaseStep {
+  return {
+    name: "process",
+    async run(s) {
+      const platform = new MemorySuitPlatform({ clock: fixedClock(1_700_000_000), ...(plan.device?.(s) ?? {}) });
+      const r = await processSuitEnvelope(s.bytes, platform, {
+        keys: s.keys,
+        provider: plan.provider ? plan.provider(s.provider) : s.provider,
+        procedure: plan.procedure,
+        ...(s.dependencyKeys ? { dependencyKeys: s.dependencyKeys } : {}),
+        ...(plan.decryptionKeys ? { decryptionKeys: plan.decryptionKeys } : {}),
+      });
+      if (!r.ok) throw r.error;
+      const problem = plan.check?.(platform, r);
+      if (problem) throw new CheckFailed(problem);
+      const written = platform.snapshot().components.size;
+      s.notes.push(
+        `processed ${r.completed.join("+")}: ${written} component(s), ${platform.invocations.length} invoked`,
+      );
+    },
+  };
+}
+
+/** The committed components of a simulated device that hold `data`. */
+export function holding(platform: MemorySuitPlatform, data: Uint8Array): number {
+  return [...platform.snapshot().components.values()].filter((v) => bytesEqual(v, data)).length;
 }

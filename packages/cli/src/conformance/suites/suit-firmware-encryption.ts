@@ -9,8 +9,10 @@ import {
   type EncryptionKeysJson,
   type EnvelopeCase,
   encryptionKeys,
+  holding,
   P256_GENERATOR,
   pemPrivateToPublic,
+  processStep,
   runIndex,
   tamperedCases,
 } from "./suit-common.js";
@@ -23,7 +25,10 @@ import {
 //   that the other key is refused); payloads carried inline decrypt to keys.json's plaintext;
 // - the four SUIT_Encryption_Info (tag-96 COSE_Encrypt, detached ciphertext) decrypt their encrypted-payload-*.bin
 //   to keys.json's plaintext with the A128KW KEK ("kid-1") or the ECDH-ES recipient key ("kid-2"); derived
-//   negatives: the same with the other recipient's key only must fail (a COSE_ error).
+//   negatives: the same with the other recipient's key only must fail (a COSE_ error);
+// - each envelope is then processed (update) on a simulated device that serves the AES-GCM ciphertext at the URI the
+//   fetching examples use: fetch + copy, write and the dependency's write decrypt, and the plaintext must be what a
+//   component holds afterwards.
 
 /** The MAC key of the AES-KW examples (draft text: HMAC-256 with 32 x 'a'). */
 const MAC_KEY = utf8Encode("a".repeat(32));
@@ -40,7 +45,16 @@ function keysJson(root: string): EncryptionKeysJson {
 function envelopeCases(root: string, c: IndexCase): EnvelopeCase[] {
   const k = keysJson(root);
   const standard = pemPublicKey(root, "keys/public_key.pem");
-  const steps = [...ENVELOPE_STEPS, decryptStep(encryptionKeys(k), [fromHex(k.plaintext_hex)])];
+  const plaintext = fromHex(k.plaintext_hex);
+  const process = processStep({
+    procedure: ["update"],
+    decryptionKeys: encryptionKeys(k),
+    device: () => ({
+      resources: { "coaps://example.com/encrypted-firmware": readBytes(root, "encrypted-payload-aes-kw-aes-gcm.bin") },
+    }),
+    check: (platform) => (holding(platform, plaintext) === 1 ? undefined : "no component holds the plaintext"),
+  });
+  const steps = [...ENVELOPE_STEPS, decryptStep(encryptionKeys(k), [plaintext]), process];
   const base: EnvelopeCase = { id: c.id, file: c.primary, expected: "valid", keys: [standard, MAC_KEY], steps };
   if (!/dependency/.test(c.id)) return [base, ...tamperedCases(base, readBytes(root, c.primary))];
   const dependent = pemPrivateToPublic(root, "keys/dependent_private_key.pem");

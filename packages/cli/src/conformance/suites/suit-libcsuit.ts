@@ -1,4 +1,5 @@
 import { utf8Encode } from "@rotkit/core";
+import type { MemorySuitPlatformOptions, SuitEnvelope, SuitVendorId } from "@rotkit/manifest";
 import type { CaseResult, Suite, SuiteContext } from "../types.js";
 import { hasFile, type IndexCase, pemPublicKey, readBytes, readIndex } from "./psa-common.js";
 import {
@@ -6,7 +7,10 @@ import {
   ENVELOPE_STEPS,
   type EnvelopeCase,
   encryptionKeys,
+  parameterSets,
+  processStep,
   runIndex,
+  type SuitCaseState,
   tamperedCases,
 } from "./suit-common.js";
 
@@ -17,6 +21,44 @@ import {
 // byte for byte; payloads carried inline with their encryption info decrypt to raw_image.bin or config.json with
 // the example keys of draft-ietf-suit-firmware-encryption (which libcsuit uses). Derived negatives: flipped
 // manifest / signature bytes.
+//
+// The binaries whose payloads the folder holds (or carries inline) are then processed (update + invoke) on a
+// simulated device that asserts the identifiers the manifest checks and serves the folder's files at their URIs.
+// The others are not processed: their digests are the draft's sample patterns (exp0-4), their payload or dependency
+// is not in the folder (AF, AFS: another ciphertext; D, S2, U3: files not published), or they test a device
+// property the simulated device does not have (U0, U2: component versions; U0 also expired in 2023).
+
+/** The binaries that process to completion on the simulated device. */
+const PROCESSABLE = new Set([
+  "suit_manifest_expAW.suit",
+  "suit_manifest_expED.suit",
+  "suit_manifest_expEW.suit",
+  "suit_manifest_expI.suit",
+  "suit_manifest_expS0.suit",
+  "suit_manifest_expS3.suit",
+  "suit_manifest_expU.suit",
+  "suit_manifest_expU1.suit",
+]);
+
+/** The device: the identifiers the manifest (and its dependencies) check, the folder's files at their URIs. */
+function device(root: string) {
+  return (s: SuitCaseState): MemorySuitPlatformOptions => {
+    const vendorIds: SuitVendorId[] = [];
+    const classIds: Uint8Array[] = [];
+    const walk = (e: SuitEnvelope): void => {
+      for (const p of parameterSets(e.manifest)) {
+        if (p.vendorIdentifier) vendorIds.push(p.vendorIdentifier);
+        if (p.classIdentifier) classIds.push(p.classIdentifier);
+      }
+      for (const d of e.integratedDependencies.values()) walk(d);
+    };
+    if (s.decoded) walk(s.decoded);
+    const ta = "8d82573a-926d-4754-9353-32dc29997f74.ta";
+    const resources = new Map<string, Uint8Array>();
+    if (hasFile(root, ta)) resources.set(`https://example.org/${ta}`, readBytes(root, ta));
+    return { identity: { vendorIds, classIds }, resources };
+  };
+}
 
 interface LibcsuitCase extends IndexCase {
   binaries?: string[];
@@ -48,9 +90,16 @@ function expand(root: string, c: LibcsuitCase): { envelopes: EnvelopeCase[] } {
   const keys = [trustAnchor(root), MAC_KEY];
   const plaintexts = ["raw_image.bin", "config.json"].filter((f) => hasFile(root, f)).map((f) => readBytes(root, f));
   const steps = [...ENVELOPE_STEPS, decryptStep(DRAFT_KEYS, plaintexts)];
+  const process = processStep({ procedure: ["update", "invoke"], decryptionKeys: DRAFT_KEYS, device: device(root) });
   const envelopes: EnvelopeCase[] = [];
   for (const file of c.binaries ?? [c.primary]) {
-    const base: EnvelopeCase = { id: file, file, expected: "valid", keys, steps };
+    const base: EnvelopeCase = {
+      id: file,
+      file,
+      expected: "valid",
+      keys,
+      steps: PROCESSABLE.has(file) ? [...steps, process] : steps,
+    };
     envelopes.push(base, ...tamperedCases(base, readBytes(root, file)));
   }
   return { envelopes };
@@ -60,7 +109,7 @@ function expand(root: string, c: LibcsuitCase): { envelopes: EnvelopeCase[] } {
 export const suitLibcsuitSuite: Suite = {
   name: "suit-libcsuit",
   description:
-    "libcsuit test manifests (SUIT, trust-domains, encryption, update-management, TEEP untagged): decode, verify, decrypt, re-encode",
+    "libcsuit test manifests (SUIT, trust-domains, encryption, update-management, TEEP untagged): decode, verify, decrypt, re-encode, process",
   async run(path: string, ctx: SuiteContext): Promise<CaseResult[]> {
     const cases = readIndex("suit-libcsuit", path) as LibcsuitCase[];
     return runIndex(cases, path, ctx, (c) => expand(path, c));

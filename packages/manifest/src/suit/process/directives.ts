@@ -48,7 +48,11 @@ function holdDependency(call: CommandCall, uri: string, bytes: Uint8Array): void
 export async function fetchDirective(svc: Services, call: CommandCall): Promise<SuitParameters> {
   const uri = need(call, "uri", "fetch");
   if (call.entry.dependency) {
-    const held = await fetchDependency(svc, call, uri);
+    let held = await fetchDependency(svc, call, uri);
+    // trust-domains "Encrypted Manifest Template": the dependency envelope itself may be encrypted.
+    if (call.params.encryptionInfo && !held.verified) {
+      held = { ...held, bytes: await decryptPayload(svc, call, held.bytes) };
+    }
     call.ctx.dependencies.set(call.index, held);
     return { uri, imageSize: held.bytes.length };
   }

@@ -48,6 +48,8 @@ interface Frame {
   nested: boolean;
   /** The components the next command applies to (§6.5). */
   selection: number[];
+  /** The selection is `true` (every component): process-dependency then applies to the dependencies only. */
+  all: boolean;
 }
 
 function policyOf(cmd: SuitCommand): number {
@@ -94,10 +96,13 @@ export class Interpreter {
       soft: false,
       nested: false,
       selection: ctx.components.has(0) ? [0] : [],
+      all: false,
     };
     // §6.2: "If the manifest contains more than one component, each command sequence MUST begin with a Set
-    // Component Index" (trust-domains §5.1: components and dependencies).
-    if (ctx.all.length > 1 && seq.length > 0 && seq[0]?.name !== "set-component-index") {
+    // Component Index" (trust-domains §5.1: components and dependencies; update-management: override-multiple is
+    // "an encoding alias for set-component-index and override-parameters").
+    const first = seq[0]?.name;
+    if (ctx.all.length > 1 && first !== undefined && first !== "set-component-index" && first !== "override-multiple") {
       this.abort(
         frame,
         0,
@@ -181,6 +186,7 @@ export class Interpreter {
       if (cmd.name === "set-component-index") {
         this.tick(frame, i, here);
         frame.selection = this.select(frame, i, cmd.index);
+        frame.all = cmd.index === true;
         continue;
       }
       if (cmd.name === "override-multiple") {
@@ -194,9 +200,12 @@ export class Interpreter {
           last = index;
         }
         frame.selection = [last];
+        frame.all = false;
         continue;
       }
       for (const index of frame.selection) {
+        // trust-domains §5.4.2: "If the current Component is True, then this Directive applies to all Dependencies."
+        if (frame.all && cmd.name === "process-dependency" && !frame.ctx.components.get(index)?.dependency) continue;
         this.tick(frame, i, index);
         if ((await this.step(cmd, frame, i, index)) === "soft") return "soft";
       }
@@ -336,6 +345,7 @@ export class Interpreter {
       nested: true,
       // §6.5: nested sequences run once per component, with an integer index.
       selection: [call.index],
+      all: frame.all,
     };
   }
 
