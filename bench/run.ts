@@ -8,6 +8,8 @@ const benches: Record<string, () => Promise<{ default: (json: boolean) => Promis
   cose: () => import("./cose.js"),
   x509: () => import("./x509.js"),
   psa: () => import("./psa.js"),
+  suit: () => import("./suit.js"),
+  delta: () => import("./delta.js"),
 };
 
 const args = process.argv.slice(2);
