@@ -248,7 +248,7 @@ describe("draft-ietf-suit-trust-domains App. B examples", () => {
 
   it("a fetched dependency with other bytes fails image-match on the dependency (SUIT_IMAGE_MISMATCH)", async () => {
     const tampered = dependent.slice();
-    tampered[tampered.length - 1] ^= 1;
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
     const platform = new MemorySuitPlatform({
       resources: { "http://example.com/dependent.suit": tampered },
       clock: fixedClock(0),

@@ -127,7 +127,7 @@ describe("refusals leave the state unchanged", () => {
 
   it("a payload whose digest differs: SUIT_IMAGE_MISMATCH; the fetched bytes are discarded, the old image stays", async () => {
     const wrong = IMAGE_A.slice();
-    wrong[100] ^= 1;
+    wrong[100] = (wrong[100] as number) ^ 1;
     const platform = specPlatform({
       resources: { "http://example.com/file.bin": wrong },
       components: [{ id: C0, data: OLD }],
@@ -152,7 +152,7 @@ describe("refusals leave the state unchanged", () => {
 
   it("a flipped signature byte: SUIT_AUTH_FAILED before anything runs; the report names the claimed digest", async () => {
     const bytes = example1();
-    bytes[bytes.length - 200] ^= 1;
+    bytes[bytes.length - 200] = (bytes[bytes.length - 200] as number) ^ 1;
     const platform = specPlatform();
     const before = platform.snapshot();
     const r = await processSuitEnvelope(bytes, platform, { keys: [DRAFT_KEY], provider });

@@ -193,7 +193,7 @@ describe("signed reports (COSE_Sign1)", () => {
     const signed = await signSuitReport(FULL, key);
     expect((await verifySuitReport(signed, { key: key.publicKey, provider })).report).toEqual(FULL);
     const flipped = signed.slice();
-    flipped[flipped.length - 1] ^= 1;
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
     await expect(verifySuitReport(flipped, { key: key.publicKey, provider })).rejects.toMatchObject({
       code: "COSE_BAD_SIGNATURE",
     });

@@ -5,7 +5,14 @@ import type { SuitVersionMatch } from "../types.js";
 // after all integers in the list defined by the manifest have been consumed OR after an non-equal comparison has
 // occurred." A position the device's version lacks counts as 0, so [2,0] (release) is above [2,0,-1] (an RC).
 
-/** -1, 0 or 1: the device's version against the manifest's, over the manifest's positions only. */
+/**
+ * -1, 0 or 1: the device's version against the manifest's, over the manifest's positions only.
+ *
+ * @example
+ * ```ts
+ * compareVersion([2, 0], [2, 0, -1]); // 1: a release is above its release candidate
+ * ```
+ */
 export function compareVersion(actual: readonly number[], wanted: readonly number[]): number {
   for (let i = 0; i < wanted.length; i++) {
     const a = actual[i] ?? 0;
