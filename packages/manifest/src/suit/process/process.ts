@@ -248,7 +248,8 @@ function wrapPlatform(e: unknown, what: string): unknown {
  * Never throws for a refused manifest: the result says `ok: false` with the RotkitError (SUIT_AUTH_FAILED,
  * ROLLBACK_REFUSED (the platform's code), SUIT_CONDITION_FAILED, SUIT_IMAGE_MISMATCH, ROLLBACK_EXPIRED (use-before),
  * SUIT_PARAMETER_MISSING, SUIT_COMMAND_FAILED, SUIT_DEPENDENCY_FAILED, SUIT_UNSUPPORTED, SUIT_MALFORMED), and the
- * SUIT report of the run either way. Throws only INVALID_ARGUMENT for unusable options.
+ * SUIT report of the run either way. Throws only INVALID_ARGUMENT for unusable options (and what `reportKey.sign`
+ * throws, if signing the report fails).
  *
  * @example
  * ```ts
