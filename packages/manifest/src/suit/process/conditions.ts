@@ -3,7 +3,8 @@ import { suitDigest } from "../digest.js";
 import { SuitVersionComparison } from "../labels.js";
 import type { SuitConditionName, SuitDigest, SuitParameters, SuitVendorId } from "../types.js";
 import { readComponent } from "./component-io.js";
-import { checkDependencyIntegrity, dependencyDigest, type HeldDependency } from "./dependency.js";
+import type { DependencyState } from "./context.js";
+import { checkDependencyIntegrity, dependencyDigest } from "./dependency.js";
 import { commandFailed, conditionFailed, platformCall } from "./failure.js";
 import type { CommandCall, Services } from "./services.js";
 import { versionMatches } from "./version.js";
@@ -168,7 +169,7 @@ export async function evaluateCondition(
       if (!call.entry.dependency) return mismatch(call, name, {});
       return {};
     case "dependency-integrity": {
-      const held = call.ctx.dependencies.get(call.index) as HeldDependency | undefined;
+      const held: DependencyState | undefined = call.ctx.dependencies.get(call.index);
       if (!call.entry.dependency || !held) {
         commandFailed(
           "SUIT_DEPENDENCY_FAILED",

@@ -13,11 +13,8 @@ import type { CommandCall, Services } from "./services.js";
 // come from the envelope, already verified), identified by the digest of their bstr-wrapped manifest (§5.2.2),
 // authenticated with the dependency keys before they are processed (§5.4).
 
-/** The held dependency of a call's component. */
-export type HeldDependency = DependencyState;
-
 /** fetch (§8.4.10.4) into a dependency component: the envelope bytes, kept in memory. */
-export async function fetchDependency(svc: Services, call: CommandCall, uri: string): Promise<HeldDependency> {
+export async function fetchDependency(svc: Services, call: CommandCall, uri: string): Promise<DependencyState> {
   const integrated = call.ctx.envelope.integratedDependencies.get(uri);
   if (integrated) return { uri, bytes: integrated.bytes, verified: integrated, checked: false };
   const fetch = svc.platform.fetch;
@@ -59,7 +56,7 @@ export async function dependencyDigest(
 export async function authenticateDependency(
   svc: Services,
   call: CommandCall,
-  held: HeldDependency,
+  held: DependencyState,
 ): Promise<VerifiedSuitEnvelope> {
   if (held.verified) return held.verified;
   const depth = call.ctx.depth + 1;
@@ -91,7 +88,7 @@ export async function authenticateDependency(
  * suit-condition-dependency-integrity (trust-domains §5.4.4): verify the dependency's authentication wrapper,
  * compare its digest with suit-parameter-image-digest, verify its manifest against that digest. Any failure aborts.
  */
-export async function checkDependencyIntegrity(svc: Services, call: CommandCall, held: HeldDependency): Promise<void> {
+export async function checkDependencyIntegrity(svc: Services, call: CommandCall, held: DependencyState): Promise<void> {
   const want = call.params.imageDigest;
   if (!want)
     commandFailed(
