@@ -202,7 +202,7 @@ export function assembleEnvelope(raw: RawEnvelope, manifest: SuitManifest, ctx: 
     const entry = manifest[name] as SuitSeverable<unknown>;
     entry.value = decodeSeverableContent(name, content(member.wrapped), `envelope/${member.key}`, ctx);
   }
-  const uris = dependencyUris(manifest);
+  const uris = raw.integrated.size > 0 ? dependencyUris(manifest) : new Set<string>();
   const dependencyKeys: string[] = [];
   const integratedPayloads = new Map<string, Uint8Array>();
   for (const [key, value] of raw.integrated) {

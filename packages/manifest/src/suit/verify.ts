@@ -41,7 +41,11 @@ async function verifyAt(
     await checkSuitDigest(options.provider, digest, member.wrapped, `envelope/${member.key}`);
   }
   const { envelope, dependencyKeys } = assembleEnvelope(raw, manifest, ctx);
-  const bindings = suitUriBindings(manifest);
+  // The URI walk binds integrated members to their digests; an envelope without any does not need it.
+  const bindings =
+    envelope.integratedPayloads.size > 0 || dependencyKeys.length > 0
+      ? suitUriBindings(manifest)
+      : new Map<string, SuitUriBinding>();
   for (const [key, payload] of envelope.integratedPayloads) {
     await checkIntegrated(options.provider, key, payload, bindings.get(key));
   }
