@@ -65,6 +65,7 @@ export class BlockDecoder {
     this.copyLeft = 0;
     this.insertLeft = 0;
     this.rc.init();
+    this.model.begin(this.rc);
   }
 
   /** Decodes until the block ends or the driver must act; returns one of the RUN_* codes. */
@@ -116,6 +117,15 @@ export class BlockDecoder {
           break;
         }
         const i = oldPos - bufStart;
+        const words = Math.min(left, out.length - outPos, bufEnd - oldPos) >> 2;
+        const k = model.copyRun(oldBuf, i, out, outPos, words);
+        if (k > 0) {
+          outPos += 4 * k;
+          oldPos += 4 * k;
+          q += 4 * k;
+          left -= 4 * k;
+          continue;
+        }
         const w =
           (oldBuf[i] as number) |
           ((oldBuf[i + 1] as number) << 8) |

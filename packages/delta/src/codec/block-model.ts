@@ -7,6 +7,7 @@ import {
   M_DIFF,
   M_INSERT_LEN,
   M_LITERAL,
+  M_RUN,
   M_SEEK,
   M_SOURCE,
   M_WORD,
@@ -40,6 +41,15 @@ export class BlockModel {
   private prevInsert = 0;
   private wordHistory = 0;
   private prevLiteral = 0;
+  /** Unpredicted words left that stay the same before the next unpredicted word that changes. */
+  private run = 0;
+  private lastRunZero = 0;
+  /**
+   * Encoder only: the run lengths of this block in order (create/block-encoder.ts works them out with a dry run of
+   * the predictor); the decoder leaves it empty and reads them from the stream.
+   */
+  plannedRuns: number[] = [];
+  private runIndex = 0;
 
   constructor(predictors: number) {
     this.predictor = new Predictor(predictors);
@@ -57,6 +67,15 @@ export class BlockModel {
     this.prevInsert = 0;
     this.wordHistory = 0;
     this.prevLiteral = 0;
+    this.run = 0;
+    this.lastRunZero = 0;
+    this.plannedRuns = [];
+    this.runIndex = 0;
+  }
+
+  /** Starts a block's stream: the first run length. Call after reset() (and after setting plannedRuns). */
+  begin(c: BitCoder): void {
+    this.nextRun(c);
   }
 
   /** Codes a step header at new offset `newPos` into `out` (docs/delta-format.md "Steps"). */
@@ -92,19 +111,74 @@ export class BlockModel {
    * at new offset q (a multiple of 4). Returns the new word (int32).
    */
   word(c: BitCoder, w: number, o: number, q: number, n: number): number {
-    const p = this.probs;
+    return this.codeWord(c, w, q, n, this.predictor.predict(w, o, q));
+  }
+
+  /**
+   * The rest of word() once the predictor has run (`expected` = predictor.predict(w, o, q)): the decoder calls
+   * predict itself so that it can copy unpredicted words of a run without a call (apply/block-decoder.ts).
+   */
+  codeWord(c: BitCoder, w: number, q: number, n: number, expected: number): number {
     const pr = this.predictor;
-    const expected = pr.predict(w, o, q);
-    const kind = pr.kind;
     const history = this.wordHistory;
-    let result = expected;
-    if (c.bit(p, M_WORD + wordContext(kind, pr.conf, history), n === expected ? 0 : 1) !== 0) {
-      if (kind !== KIND_NONE && c.bit(p, M_WORD_OLD + kind * 2 + (history & 1), n === w ? 0 : 1) === 0) result = w;
-      else result = this.wordBytes(c, w, n, expected);
+    let result: number;
+    if (pr.kind === KIND_NONE) {
+      // Unpredicted words cost nothing while the run lasts; the word that ends it is known to change.
+      if (this.run > 0) {
+        this.run--;
+        result = w;
+      } else {
+        result = this.wordBytes(c, w, n, w);
+        this.nextRun(c);
+      }
+    } else {
+      const p = this.probs;
+      const kind = pr.kind;
+      result = expected;
+      if (c.bit(p, M_WORD + wordContext(kind, pr.conf, history), n === expected ? 0 : 1) !== 0) {
+        if (c.bit(p, M_WORD_OLD + kind * 2 + (history & 1), n === w ? 0 : 1) === 0) result = w;
+        else result = this.wordBytes(c, w, n, expected);
+      }
     }
     this.wordHistory = ((history << 1) | (result === w ? 0 : 1)) & 3;
     pr.learn(w, result, q);
     return result;
+  }
+
+  /**
+   * Decoder fast path: copies up to `words` aligned words from src[from..] to dst[to..] while they are inside the
+   * current run and quiet for the predictor (no branch, no known pointer page), which is exactly what word() would
+   * do for them. Returns how many words it copied; the caller codes the next one with word().
+   */
+  copyRun(src: Uint8Array, from: number, dst: Uint8Array, to: number, words: number): number {
+    const pr = this.predictor;
+    let k = 0;
+    const limit = Math.min(words, this.run);
+    for (; k < limit; k++) {
+      const i = from + 4 * k;
+      const w =
+        (src[i] as number) |
+        ((src[i + 1] as number) << 8) |
+        ((src[i + 2] as number) << 16) |
+        ((src[i + 3] as number) << 24);
+      if (!pr.quiet(w)) break;
+      const j = to + 4 * k;
+      dst[j] = w;
+      dst[j + 1] = w >>> 8;
+      dst[j + 2] = w >>> 16;
+      dst[j + 3] = w >>> 24;
+    }
+    if (k > 0) {
+      this.run -= k;
+      this.wordHistory = k > 1 ? 0 : (this.wordHistory << 1) & 3;
+    }
+    return k;
+  }
+
+  private nextRun(c: BitCoder): void {
+    const planned = this.plannedRuns[this.runIndex++] ?? 0;
+    this.run = codeNum(c, this.probs, M_RUN + this.lastRunZero * NUM_SLOT, planned);
+    this.lastRunZero = this.run === 0 ? 1 : 0;
   }
 
   /** Codes one copy byte outside the aligned words (the head and tail of a copy). */

@@ -15,10 +15,12 @@ export const M_INSERT_LEN = M_COPY_LEN + 2 * NUM_SLOT;
 /** Where a copy reads the old image: repeat one of the last 4 displacements, continue, or an explicit seek. */
 export const M_SOURCE = M_INSERT_LEN + 2 * NUM_SLOT;
 export const M_SEEK = M_SOURCE + 8;
-/** Aligned copy words: "new word is the expected one", by prediction kind, confidence and recent history. */
-export const M_WORD = M_SEEK + NUM_SLOT;
+/** Runs of unpredicted aligned words that stay the same, up to the next one that changes (2 contexts: last run 0). */
+export const M_RUN = M_SEEK + NUM_SLOT;
+/** Predicted aligned words: "new word is the expected one", by prediction kind, confidence and recent history. */
+export const M_WORD = M_RUN + 2 * NUM_SLOT;
 /** Predicted words that missed: "new word is the old one", by kind and whether the last word changed. */
-export const M_WORD_OLD = M_WORD + 20;
+export const M_WORD_OLD = M_WORD + 16;
 /** Copy bytes: "same as old", for head/tail bytes (by position mod 4) and bytes of a changed word. */
 export const M_BYTE_SAME = M_WORD_OLD + 6;
 /** Copy bytes that differ: (new - old) mod 256 as an 8-bit tree, by position mod 4. */
@@ -31,9 +33,9 @@ export const MODEL_SIZE = M_LITERAL + LITERAL_CONTEXTS * 256;
 /** Number of displacements the stream remembers for repeat copies. */
 export const REPS = 4;
 
-/** Context of the word flag: unpredicted words by the last two outcomes; predicted ones by kind and confidence. */
+/** Context of a predicted word's flag: kind (1 or 2), table confidence (0..3), whether the last word changed. */
 export function wordContext(kind: number, conf: number, history: number): number {
-  return kind === 0 ? history & 3 : 4 + (kind - 1) * 8 + conf * 2 + (history & 1);
+  return (kind - 1) * 8 + conf * 2 + (history & 1);
 }
 
 /** Context of a literal: position mod 4 and the top three bits of the previous byte. */

@@ -59,7 +59,7 @@ export class Predictor {
   predict(w: number, o: number, q: number): number {
     this.kind = KIND_NONE;
     const en = this.enabled;
-    if (en & PREDICT_A32 && ((w >>> 25) & 7) === 5 && w >>> 28 !== 0xf) {
+    if (en & PREDICT_A32 && w >>> 25 === 0x75) {
       this.branch = BRANCH_A32;
       const target = o + 8 + ((w << 8) >> 6);
       this.target = target;
@@ -77,6 +77,19 @@ export class Predictor {
     this.branch = BRANCH_NONE;
     if (!(en & PREDICT_POINTERS) || !this.lookup(w >>> PAGE_SHIFT, KIND_POINTER)) return w;
     return this.expect(KIND_POINTER, w, (w + (this.deltas[this.slot] as number)) | 0);
+  }
+
+  /**
+   * True when old word w is neither a branch (of the enabled kinds) nor in a known pointer page: then predict() would
+   * expect w, and learning w -> w changes nothing. Lets a run of such words be copied without calling either.
+   */
+  quiet(w: number): boolean {
+    const en = this.enabled;
+    if (en & PREDICT_A32 && w >>> 25 === 0x75) return false;
+    if (en & PREDICT_THUMB && (w & 0xf800) === 0xf000 && ((w >>> 28) & 9) === 9) return false;
+    if (!(en & PREDICT_POINTERS)) return true;
+    const tag = (((w >>> PAGE_SHIFT) << 2) | KIND_POINTER) + 1;
+    return this.tags[Math.imul(tag, 0x9e3779b1) >>> (32 - SLOTS_LOG)] !== tag;
   }
 
   /** Learns from the word just coded: w (old) became n (new) at new offset q. Call right after predict(w, o, q). */

@@ -10,7 +10,7 @@ import {
   encodeDeltaHeader,
   putU32,
 } from "../format/header.js";
-import { BlockEncoder } from "./block-encoder.js";
+import { encodeBlock, type Step } from "./block-encoder.js";
 import { bsdiffPlan } from "./match-bsdiff.js";
 import type { Plan } from "./plan.js";
 import { suffixArray } from "./suffix-array.js";
@@ -95,30 +95,33 @@ function encodeBlocks(
   progress: (done: number) => void,
 ): EncodedBlock[] {
   const blocks: EncodedBlock[] = [];
-  let enc = new BlockEncoder(old, neu, predictors);
+  let steps: Step[] = [];
+  let output = 0;
   let newPos = 0;
   const flush = () => {
-    blocks.push({ payload: enc.finish(), output: enc.output });
+    blocks.push({ payload: encodeBlock(old, neu, steps, predictors), output });
     progress(newPos);
-    enc = new BlockEncoder(old, neu, predictors);
+    steps = [];
+    output = 0;
   };
   for (let i = 0; i < plan.count; i++) {
     let copyLen = plan.copyLen[i] as number;
     let insertLen = plan.insertLen[i] as number;
     let oldPos = plan.oldPos[i] as number;
     while (copyLen + insertLen > 0) {
-      const room = blockSize - enc.output;
+      const room = blockSize - output;
       const c = Math.min(copyLen, room);
       const n = Math.min(insertLen, room - c);
-      enc.step(newPos, c, n, oldPos);
+      steps.push({ newPos, copyLen: c, insertLen: n, oldPos });
+      output += c + n;
       newPos += c + n;
       oldPos += c;
       copyLen -= c;
       insertLen -= n;
-      if (enc.output === blockSize) flush();
+      if (output === blockSize) flush();
     }
   }
-  if (enc.output > 0) flush();
+  if (output > 0) flush();
   return blocks;
 }
 
