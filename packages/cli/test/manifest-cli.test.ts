@@ -11,8 +11,15 @@ import { bytesEqual, fromBase64Url, utf8Encode } from "@rotkit/core";
 import { coseKeyFromJwk, encodeCoseKey } from "@rotkit/cose";
 import { decodeSuitEnvelopeUnverified } from "@rotkit/manifest";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_XOR_MASKS, singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
+import {
+  DEFAULT_XOR_MASKS,
+  expectOnlyRotkitErrors,
+  singleByteMutations,
+  truncations,
+} from "../../core/test/helpers/mutate.js";
 import { verificationKeys } from "../src/manifest/keys.js";
+import { render } from "../src/manifest/render.js";
+import { suitInspectJson } from "../src/manifest/report.js";
 import { verifyManifest } from "../src/manifest/verify.js";
 import { runCli } from "./helpers/run-cli.js";
 
@@ -291,6 +298,23 @@ describe("every single-byte corruption is refused by verify", () => {
       n++;
     }
     expect(n).toBe(bytes.length * DEFAULT_XOR_MASKS.length);
+  });
+});
+
+describe("inspect takes hostile bytes", () => {
+  it("every single-byte mutation and truncation of signed examples: a report or a RotkitError, never a crash", () => {
+    for (const file of ["suit-manifest-spec/example2.signed.cbor", "suit-trust-domains/example2_integrated.cbor"]) {
+      const bytes = new Uint8Array(readFileSync(join(vectors, file)));
+      const inputs = [...[...singleByteMutations(bytes)].map((m) => m.bytes), ...truncations(bytes)];
+      const outcome = expectOnlyRotkitErrors((input) => {
+        const report = suitInspectJson(decodeSuitEnvelopeUnverified(input));
+        expect(render(report, false)).toMatch(/NOT VERIFIED/);
+        JSON.parse(render(report, true));
+      }, inputs);
+      expect(outcome.ok + outcome.rejected).toBe(inputs.length);
+      expect(outcome.rejected).toBeGreaterThan(0);
+      expect(outcome.ok).toBeGreaterThan(0); // flips inside signatures and digests still decode
+    }
   });
 });
 
