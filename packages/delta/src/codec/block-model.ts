@@ -185,12 +185,12 @@ export class BlockModel {
   byte(c: BitCoder, ob: number, q: number, nb: number): number {
     const p = this.probs;
     if (c.bit(p, M_BYTE_SAME + (q & 3), nb === ob ? 0 : 1) === 0) return ob;
-    return (ob + codeTree8(c, p, M_DIFF + (q & 3) * 256, (nb - ob) & 0xff)) & 0xff;
+    return (ob + c.tree8(p, M_DIFF + (q & 3) * 256, (nb - ob) & 0xff)) & 0xff;
   }
 
   /** Codes one inserted byte at new offset q. */
   literal(c: BitCoder, q: number, b: number): number {
-    b = codeTree8(c, this.probs, M_LITERAL + literalContext(q, this.prevLiteral) * 256, b);
+    b = c.tree8(this.probs, M_LITERAL + literalContext(q, this.prevLiteral) * 256, b);
     this.prevLiteral = b;
     return b;
   }
@@ -206,7 +206,7 @@ export class BlockModel {
       const eb = (expected >>> (8 * k)) & 0xff;
       let b = ob;
       if (c.bit(p, M_BYTE_SAME + 4 + k * 4 + seen * 2 + (eb === ob ? 0 : 1), nb === ob ? 0 : 1) !== 0) {
-        b = (ob + codeTree8(c, p, M_DIFF + k * 256, (nb - ob) & 0xff)) & 0xff;
+        b = (ob + c.tree8(p, M_DIFF + k * 256, (nb - ob) & 0xff)) & 0xff;
         seen = 1;
       }
       result |= b << (8 * k);
@@ -221,13 +221,6 @@ function pushRep(reps: Float64Array, disp: number): void {
   while (i < REPS - 1 && reps[i] !== disp) i++;
   for (let k = i; k > 0; k--) reps[k] = reps[k - 1] as number;
   reps[0] = disp;
-}
-
-/** An 8-bit value as a binary tree of 255 adaptive probabilities at base + 1 .. base + 255. */
-export function codeTree8(c: BitCoder, p: Uint16Array, base: number, v: number): number {
-  let m = 1;
-  for (let k = 7; k >= 0; k--) m = (m << 1) | c.bit(p, base + m, (v >>> k) & 1);
-  return m & 0xff;
 }
 
 /**

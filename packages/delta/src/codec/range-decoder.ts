@@ -75,6 +75,43 @@ export class RangeDecoder implements BitCoder {
     return v;
   }
 
+  /** Decodes an 8-bit tree (BitCoder.tree8) with the coder state in locals: the literal hot path. */
+  tree8(probs: Uint16Array, base: number, _value?: number): number {
+    let range = this.range >>> 0;
+    let code = this.code >>> 0;
+    let pos = this.pos;
+    const buf = this.buf;
+    const end = this.end;
+    let m = 1;
+    while (m < 256) {
+      const i = base + m;
+      const p = probs[i] as number;
+      const bound = (range >>> PROB_BITS) * p;
+      if (code < bound) {
+        range = bound;
+        probs[i] = p + (((1 << PROB_BITS) - p) >> ADAPT_SHIFT);
+        m <<= 1;
+      } else {
+        code -= bound;
+        range -= bound;
+        probs[i] = p - (p >> ADAPT_SHIFT);
+        m = (m << 1) | 1;
+      }
+      while (range < RANGE_TOP) {
+        if (pos >= end) {
+          this.pos = pos;
+          this.next(); // throws DELTA_CORRUPT
+        }
+        range = (range << 8) >>> 0;
+        code = ((code << 8) | (buf[pos++] as number)) >>> 0;
+      }
+    }
+    this.range = range | 0;
+    this.code = code | 0;
+    this.pos = pos;
+    return m & 0xff;
+  }
+
   /** True when a block ended cleanly: the encoder's flush leaves code at 0 (as xz's rc_is_finished checks). */
   finished(): boolean {
     return this.code === 0;

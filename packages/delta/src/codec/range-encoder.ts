@@ -55,6 +55,16 @@ export class RangeEncoder implements BitCoder {
     return value;
   }
 
+  tree8(probs: Uint16Array, base: number, value: number): number {
+    let m = 1;
+    for (let k = 7; k >= 0; k--) {
+      const b = (value >>> k) & 1;
+      this.bit(probs, base + m, b);
+      m = (m << 1) | b;
+    }
+    return value & 0xff;
+  }
+
   /** Flushes the coder state; returns the encoded bytes. The encoder cannot be used afterwards. */
   finish(): Uint8Array {
     for (let i = 0; i < 5; i++) this.shiftLow();
