@@ -132,7 +132,7 @@ describe("rotkit manifest create → sign → verify", () => {
     expect((await run("sign", f("m.suit"), "--key", f("p384.jwk"))).out).toMatch(/COSE_Sign1 ESP384/);
     expect(await run("sign", f("m.suit"), "--key", f("author.cose"), "--alg", "ES256")).toMatchObject({ status: 0 });
     expect((await run("sign", f("m.suit"), "--secret", f("hmac.secret"))).out).toMatch(
-      /COSE_Mac0 alg 5 block \(4 in total\)/,
+      /COSE_Mac0 HMAC 256\/256 block \(4 in total\)/,
     );
     const all = ["--key", f("ed.pub.pem"), "--key", f("p384.pub.der"), "--key", f("author.pub.cose")];
     const v = await run("verify", f("m.suit"), ...all, "--secret", f("hmac.secret"), "--policy", "all", "--json");
@@ -361,6 +361,15 @@ describe.skipIf(!opensslOk)("rotkit manifest verify with a certificate", () => {
     await run("create", description, f("c.suit"));
     await run("sign", f("c.suit"), "--key", f("author.pem"));
     expect((await run("verify", f("c.suit"), "--key", f("author.crt"))).status).toBe(0);
+  });
+
+  it("signs with an `openssl ecparam -genkey` key (EC PARAMETERS block first, SEC1 key)", async () => {
+    const gen = spawnSync("openssl", ["ecparam", "-genkey", "-name", "prime256v1", "-out", f("sec1.pem")]);
+    expect(gen.status).toBe(0);
+    expect(readFileSync(f("sec1.pem"), "utf8")).toMatch(/BEGIN EC PARAMETERS[\s\S]*BEGIN EC PRIVATE KEY/);
+    await run("create", description, f("e.suit"));
+    expect((await run("sign", f("e.suit"), "--key", f("sec1.pem"))).out).toMatch(/COSE_Sign1 ESP256/);
+    expect((await run("verify", f("e.suit"), "--key", f("sec1.pem"))).status).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { isRotkitError, RotkitError, webCryptoProvider } from "@rotkit/core";
+import { coseAlgorithm } from "@rotkit/cose";
 import {
   buildSuitEnvelope,
   decodeMcubootImageUnverified,
@@ -143,7 +144,8 @@ async function sign(a: Args, io: Io): Promise<number> {
   const outPath = single(a, "--out") ?? inPath;
   writeOutput(outPath, signed);
   const blocks = decodeSuitEnvelopeUnverified(signed).authentication.blocks.length;
-  const what = auth.kind === "signature" ? `COSE_Sign1 ${auth.handle.alg}` : `COSE_Mac0 alg ${auth.alg}`;
+  const what =
+    auth.kind === "signature" ? `COSE_Sign1 ${auth.handle.alg}` : `COSE_Mac0 ${coseAlgorithm(auth.alg).name}`;
   io.out.write(`signed ${outPath}: added a ${what} block (${blocks} in total), ${signed.length} bytes\n`);
   return 0;
 }

@@ -41,6 +41,8 @@ function fromPem(text: string): CoseKey[] {
   const out: CoseKey[] = [];
   for (const m of text.matchAll(PEM_BLOCK)) {
     const [block, label] = m as unknown as [string, string];
+    // `openssl ecparam -genkey` writes the curve's parameters before the key: not a key, skipped.
+    if (label.endsWith("PARAMETERS")) continue;
     if (label === "CERTIFICATE") out.push(fromKeyObject(new X509Certificate(block).publicKey));
     else if (label.includes("PRIVATE KEY")) out.push(fromKeyObject(createPrivateKey(block)));
     else out.push(fromKeyObject(createPublicKey(block)));
