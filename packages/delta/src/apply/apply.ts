@@ -144,9 +144,7 @@ export async function applyDelta(
       if (r === RUN_NEED_INPUT) await refill();
       else if (r === RUN_OUTPUT_FULL) await flush();
       else if (r === RUN_NEED_OLD) {
-        const len = Math.min(OLD_CHUNK, dec.copyLeft);
-        dec.oldBuf = await readOld(old, dec.oldPos, len);
-        dec.oldBufStart = dec.oldPos;
+        dec.setOld(await readOld(old, dec.oldPos, Math.min(OLD_CHUNK, dec.copyLeft)), dec.oldPos);
       }
     }
     reader.pos = rc.pos;

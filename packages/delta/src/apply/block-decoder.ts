@@ -33,8 +33,9 @@ export class BlockDecoder {
   /** rc.pos beyond which run() returns RUN_NEED_INPUT (the driver lifts it once the payload is all buffered). */
   safeEnd = 0;
   /** The old-image bytes the driver provided: old[oldBufStart, oldBufStart + oldBuf.length). */
-  oldBuf: Uint8Array = new Uint8Array(0);
-  oldBufStart = 0;
+  private oldBuf: Uint8Array = new Uint8Array(0);
+  private oldView = new DataView(this.oldBuf.buffer);
+  private oldBufStart = 0;
   /** Where the next copy byte is read in the old image, and how many copy bytes are left in this step. */
   oldPos = 0;
   copyLeft = 0;
@@ -54,6 +55,13 @@ export class BlockDecoder {
   /** Bytes this decoder holds (model, output buffer, state). */
   get workingBytes(): number {
     return this.model.workingBytes + this.out.byteLength + 128;
+  }
+
+  /** Provides old-image bytes old[start, start + bytes.length) (after RUN_NEED_OLD). */
+  setOld(bytes: Uint8Array, start: number): void {
+    this.oldBuf = bytes;
+    this.oldView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.oldBufStart = start;
   }
 
   /** Resets the model and state for a block that writes `outputLen` bytes starting at new offset `newPos`. */
@@ -118,7 +126,7 @@ export class BlockDecoder {
         }
         const i = oldPos - bufStart;
         const words = Math.min(left, out.length - outPos, bufEnd - oldPos) >> 2;
-        const k = model.copyRun(oldBuf, i, out, outPos, words);
+        const k = model.copyRun(this.oldView, i, out, outPos, words, oldPos, q);
         if (k > 0) {
           outPos += 4 * k;
           oldPos += 4 * k;

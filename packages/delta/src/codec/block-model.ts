@@ -146,29 +146,18 @@ export class BlockModel {
   }
 
   /**
-   * Decoder fast path: copies up to `words` aligned words from src[from..] to dst[to..] while they are inside the
-   * current run and quiet for the predictor (no branch, no known pointer page), which is exactly what word() would
-   * do for them. Returns how many words it copied; the caller codes the next one with word().
+   * Decoder fast path: copies up to `words` aligned words (old offset o, new offset q on) from src[from..] to
+   * dst[to..] while they are inside the current run and quiet for the predictor (Predictor.quiet), which is exactly
+   * what word() would do for them. Returns how many words it copied; the caller codes the next one with word().
    */
-  copyRun(src: Uint8Array, from: number, dst: Uint8Array, to: number, words: number): number {
+  copyRun(src: DataView, from: number, dst: Uint8Array, to: number, words: number, o: number, q: number): number {
     const pr = this.predictor;
+    const disp = q - o;
     let k = 0;
     const limit = Math.min(words, this.run);
-    for (; k < limit; k++) {
-      const i = from + 4 * k;
-      const w =
-        (src[i] as number) |
-        ((src[i + 1] as number) << 8) |
-        ((src[i + 2] as number) << 16) |
-        ((src[i + 3] as number) << 24);
-      if (!pr.quiet(w)) break;
-      const j = to + 4 * k;
-      dst[j] = w;
-      dst[j + 1] = w >>> 8;
-      dst[j + 2] = w >>> 16;
-      dst[j + 3] = w >>> 24;
-    }
+    while (k < limit && pr.quiet(src.getInt32(from + 4 * k, true), o + 4 * k, disp)) k++;
     if (k > 0) {
+      dst.set(new Uint8Array(src.buffer, src.byteOffset + from, 4 * k), to);
       this.run -= k;
       this.wordHistory = k > 1 ? 0 : (this.wordHistory << 1) & 3;
     }

@@ -80,16 +80,27 @@ export class Predictor {
   }
 
   /**
-   * True when old word w is neither a branch (of the enabled kinds) nor in a known pointer page: then predict() would
-   * expect w, and learning w -> w changes nothing. Lets a run of such words be copied without calling either.
+   * True when predict() would expect the old word w unchanged and learning w -> w would change nothing, for a word of
+   * a copy whose displacement is `disp` (new offset - old offset): w is no branch or pointer the table knows, or it
+   * is one whose page the table already knows, with full confidence, to move by exactly `disp` (a branch) or 0 (a
+   * pointer). Lets the decoder copy runs of such words without calling predict() and learn().
    */
-  quiet(w: number): boolean {
+  quiet(w: number, o: number, disp: number): boolean {
     const en = this.enabled;
-    if (en & PREDICT_A32 && w >>> 25 === 0x75) return false;
-    if (en & PREDICT_THUMB && (w & 0xf800) === 0xf000 && ((w >>> 28) & 9) === 9) return false;
-    if (!(en & PREDICT_POINTERS)) return true;
-    const tag = (((w >>> PAGE_SHIFT) << 2) | KIND_POINTER) + 1;
-    return this.tags[Math.imul(tag, 0x9e3779b1) >>> (32 - SLOTS_LOG)] !== tag;
+    let tag: number;
+    if (en & PREDICT_A32 && w >>> 25 === 0x75) {
+      tag = (((o + 8 + ((w << 8) >> 6)) >>> PAGE_SHIFT) << 2) + KIND_BRANCH + 1;
+    } else if (en & PREDICT_THUMB && (w & 0xf800) === 0xf000 && ((w >>> 28) & 9) === 9) {
+      tag = (((o + 4 + thumbOffset(w)) >>> PAGE_SHIFT) << 2) + KIND_BRANCH + 1;
+    } else if (en & PREDICT_POINTERS) {
+      tag = ((w >>> PAGE_SHIFT) << 2) + KIND_POINTER + 1;
+      const s = Math.imul(tag, 0x9e3779b1) >>> (32 - SLOTS_LOG);
+      return this.tags[s] !== tag || (this.deltas[s] === 0 && this.confs[s] === CONF_MAX);
+    } else {
+      return true;
+    }
+    const s = Math.imul(tag, 0x9e3779b1) >>> (32 - SLOTS_LOG);
+    return this.tags[s] === tag && this.deltas[s] === disp && this.confs[s] === CONF_MAX;
   }
 
   /** Learns from the word just coded: w (old) became n (new) at new offset q. Call right after predict(w, o, q). */
