@@ -6,7 +6,7 @@
  * A number slot: the bit length of the value (0..32) as a 6-bit tree, then up to NUM_MODELLED_BITS mantissa bits
  * below the leading one, modelled per bit length; further mantissa bits are coded with probability one half.
  */
-export const NUM_MODELLED_BITS = 4;
+export const NUM_MODELLED_BITS = 3;
 export const NUM_SLOT = 64 + 33 * (1 << NUM_MODELLED_BITS);
 
 /** Step header: copy length (2 contexts: was the previous insert empty), insert length (2: is this copy empty). */
