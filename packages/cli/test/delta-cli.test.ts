@@ -110,6 +110,26 @@ describe("rotkit delta", () => {
     expect(wrongBase.err).toContain("DELTA_BASE_MISMATCH");
   });
 
+  it("makes in-place patches (--in-place --granule) and info reports the granule", async () => {
+    const c = await run([
+      "delta",
+      "create",
+      join(PAIR, "old.bin"),
+      join(PAIR, "new.bin"),
+      f("ip.rkd"),
+      "--in-place",
+      "--granule",
+      "4096",
+    ]);
+    expect(c.status).toBe(0);
+    const info = JSON.parse((await run(["delta", "info", f("ip.rkd"), "--json"])).out);
+    expect(info).toMatchObject({ inPlace: true, inPlaceGranule: 4096, blockOutputMax: 65536 });
+    const a = await run(["delta", "apply", join(PAIR, "old.bin"), f("ip.rkd"), f("ip.out")]);
+    expect(a.status).toBe(0);
+    expect(new Uint8Array(readFileSync(f("ip.out")))).toEqual(newImage());
+    expect((await run(["delta", "create", "a", "b", "c", "--granule", "4096"])).status).toBe(2);
+  });
+
   it("usage errors exit 2", async () => {
     expect((await run(["delta"])).status).toBe(2);
     expect((await run(["delta", "apply", "a", "b"])).status).toBe(2);

@@ -3,8 +3,9 @@ import type { Io } from "../main.js";
 // `rotkit delta <create|apply|info> …`: firmware deltas from the command line (docs/delta-format.md).
 
 export const DELTA_USAGE = `usage:
-  rotkit delta create <old> <new> <patch> [--block-size <bytes>] [--json]
-      make a rotkit delta; prints sizes and the patch/new ratio (progress on a terminal)
+  rotkit delta create <old> <new> <patch> [--block-size <bytes>] [--in-place [--granule <bytes>]] [--json]
+      make a rotkit delta; prints sizes and the patch/new ratio (progress on a terminal); --in-place makes one a
+      single-slot device can apply over its old image, writing aligned pieces of the granule (default 16384)
   rotkit delta apply [--format rotkit|bsdiff|vcdiff] [--checkpoint <file>] <old> <patch> <out>
       apply a rotkit delta, a BSDIFF40 patch or a VCDIFF (xdelta3) delta; with --checkpoint (rotkit only) an
       interrupted apply resumes from the last finished block on the next run

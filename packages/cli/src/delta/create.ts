@@ -31,7 +31,7 @@ function percent(part: number, whole: number): string {
  * ```
  */
 export async function deltaCreate(args: string[], io: Io): Promise<number> {
-  const parsed = parseDeltaArgs(args, ["--block-size"], ["--json"]);
+  const parsed = parseDeltaArgs(args, ["--block-size", "--granule"], ["--json", "--in-place"]);
   if (typeof parsed === "string") return usageError(io, parsed);
   if (parsed.positional.length !== 3) return usageError(io, "create takes <old> <new> <patch>");
   const [oldPath, newPath, patchPath] = parsed.positional as [string, string, string];
@@ -39,6 +39,12 @@ export async function deltaCreate(args: string[], io: Io): Promise<number> {
   const blockArg = parsed.flags.get("--block-size");
   const blockSize = blockArg === undefined ? undefined : Number(blockArg);
   if (blockSize !== undefined && !Number.isInteger(blockSize)) return usageError(io, "--block-size takes bytes");
+  const granuleArg = parsed.flags.get("--granule");
+  const granule = granuleArg === undefined ? undefined : Number(granuleArg);
+  if (granule !== undefined && (!Number.isInteger(granule) || !parsed.switches.has("--in-place"))) {
+    return usageError(io, "--granule takes bytes and goes with --in-place");
+  }
+  const inPlace = parsed.switches.has("--in-place") ? (granule === undefined ? true : { granule }) : undefined;
 
   const old = readImage(oldPath, "old image");
   const neu = readImage(newPath, "new image");
@@ -47,6 +53,7 @@ export async function deltaCreate(args: string[], io: Io): Promise<number> {
   let phase = "";
   const patch = await createDelta(old, neu, {
     ...(blockSize === undefined ? {} : { blockSize }),
+    ...(inPlace === undefined ? {} : { inPlace }),
     onProgress: (p, done, total) => {
       if (json) return;
       if (p !== phase) {

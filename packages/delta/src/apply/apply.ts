@@ -34,6 +34,18 @@ export interface ApplyDeltaOptions {
   onProgress?: (done: number, total: number) => void;
   /** Largest new image this device accepts (DELTA_LIMIT above it); default 4 GiB - 1. */
   maxNewSize?: number;
+  /**
+   * The old-image reader and the sink are the same slot (docs/delta-format.md "In-place patches"): the patch must be
+   * an in-place one (DELTA_UNSUPPORTED otherwise). Output reaches the sink in pieces aligned to the patch's granule.
+   * A resume then skips the old image's digest (it is partly overwritten): the host must serve, through the reader,
+   * the old bytes of the block that was interrupted (see onBlockStart).
+   */
+  inPlace?: boolean;
+  /**
+   * Called before a block's first write with its new-image range. For resumable in-place apply, keep a copy of the
+   * old bytes in that range (a scratch area) until the next checkpoint: a resumed block reads them again.
+   */
+  onBlockStart?: (newOffset: number, length: number) => void | Promise<void>;
 }
 
 export interface ApplyDeltaResult {
@@ -71,6 +83,10 @@ export async function applyDelta(
   if (h.newSize > (options.maxNewSize ?? 0xffffffff)) {
     throw new RotkitError("DELTA_LIMIT", `rotkit delta: new image of ${h.newSize} bytes is above the limit`);
   }
+  const inPlace = options.inPlace === true;
+  if (inPlace && h.inPlaceGranule === 0) {
+    throw new RotkitError("DELTA_UNSUPPORTED", "rotkit delta: this patch is not made for in-place apply");
+  }
   if (old.size !== h.oldSize) {
     throw new RotkitError(
       "DELTA_BASE_MISMATCH",
@@ -92,9 +108,10 @@ export async function applyDelta(
   if (options.onCheckpoint && !hasher.save) {
     throw new RotkitError("INVALID_ARGUMENT", "checkpoints need a SHA-256 hasher with save()");
   }
-  await checkOldDigest(old, h.oldDigest, hashes.create());
+  // In place, a resumed apply finds the old image partly overwritten: it was checked before the first write.
+  if (!(inPlace && resume)) await checkOldDigest(old, h.oldDigest, hashes.create());
 
-  const dec = new BlockDecoder(h.oldSize, OUTPUT_BUFFER, h.predictors);
+  const dec = new BlockDecoder(h.oldSize, OUTPUT_BUFFER, h.predictors, h.inPlaceGranule);
   const rc = dec.rc;
   const startPos = newPos;
   const flush = async () => {
@@ -137,6 +154,7 @@ export async function applyDelta(
     };
     rc.pos = reader.pos;
     await refill();
+    await options.onBlockStart?.(newPos, outputLen);
     dec.startBlock(outputLen, newPos);
     for (;;) {
       const r = dec.run();

@@ -1,6 +1,7 @@
 import { RotkitError } from "@rotkit/core";
 import { BlockModel, type StepHeader } from "../codec/block-model.js";
 import { RangeDecoder } from "../codec/range-decoder.js";
+import { inPlaceSafe } from "../format/in-place.js";
 
 // Decodes one block of the instruction stream (docs/delta-format.md "Block payload") as a resumable state machine:
 // run() works synchronously until it needs more patch bytes, more old-image bytes, room in the output buffer, or
@@ -47,6 +48,7 @@ export class BlockDecoder {
     private readonly oldSize: number,
     outBufSize: number,
     predictors: number,
+    private readonly inPlaceGranule = 0,
   ) {
     this.out = new Uint8Array(outBufSize);
     this.model = new BlockModel(predictors);
@@ -210,6 +212,12 @@ export class BlockDecoder {
     }
     if (h.copyLen > 0 && (h.oldPos < 0 || h.oldPos + h.copyLen > this.oldSize)) {
       throw new RotkitError("DELTA_CORRUPT", "rotkit delta: copy reads outside the old image", { at: this.newPos });
+    }
+    const g = this.inPlaceGranule;
+    if (g > 0 && h.copyLen > 0 && !inPlaceSafe(h.oldPos, this.newPos, h.copyLen, g)) {
+      throw new RotkitError("DELTA_CORRUPT", "rotkit delta: in-place copy reads overwritten bytes", {
+        at: this.newPos,
+      });
     }
     this.oldPos = h.oldPos;
     this.copyLeft = h.copyLen;

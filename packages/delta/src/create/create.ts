@@ -8,9 +8,13 @@ import {
   DELTA_VERSION,
   type DeltaHeader,
   encodeDeltaHeader,
+  FLAG_IN_PLACE,
+  IN_PLACE_GRANULE_MAX,
+  IN_PLACE_GRANULE_MIN,
   putU32,
 } from "../format/header.js";
 import { encodeBlock, type Step } from "./block-encoder.js";
+import { inPlacePlan } from "./in-place.js";
 import { bsdiffPlan } from "./match-bsdiff.js";
 import type { Plan } from "./plan.js";
 import { suffixArray } from "./suffix-array.js";
@@ -24,12 +28,29 @@ export interface CreateDeltaOptions {
   onProgress?: CreateProgress;
   /** Predictor set (PREDICT_* bits; default all): which reference kinds the copy model anticipates. */
   predictors?: number;
+  /**
+   * Make the patch for in-place apply (old and new image in one slot, docs/delta-format.md "In-place patches"):
+   * `granule` is the size of the aligned pieces the device writes (a power of two, 256..16384, a multiple of its
+   * flash erase size; default 16384). The default block size becomes 64 KiB (a multiple of the granule).
+   */
+  inPlace?: boolean | { granule?: number };
 }
 
 /** Largest image size the format's 32-bit size fields hold. */
 export const MAX_IMAGE_SIZE = 0xffffffff;
 
 const DEFAULT_BLOCK_SIZE = 1 << 20;
+const DEFAULT_IN_PLACE_BLOCK_SIZE = 1 << 16;
+
+/** The in-place granule the option asks for (0: not in place); INVALID_ARGUMENT for an unusable one. */
+function inPlaceGranule(option: CreateDeltaOptions["inPlace"]): number {
+  if (!option) return 0;
+  const g = option === true ? IN_PLACE_GRANULE_MAX : (option.granule ?? IN_PLACE_GRANULE_MAX);
+  if (!Number.isInteger(g) || g < IN_PLACE_GRANULE_MIN || g > IN_PLACE_GRANULE_MAX || (g & (g - 1)) !== 0) {
+    throw new RotkitError("INVALID_ARGUMENT", "createDelta: the in-place granule must be a power of two, 256..16384");
+  }
+  return g;
+}
 
 function sha256(data: Uint8Array): Uint8Array {
   const h = new Sha256();
@@ -50,9 +71,13 @@ export async function createDelta(
   neu: Uint8Array,
   options: CreateDeltaOptions = {},
 ): Promise<Uint8Array> {
-  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+  const granule = inPlaceGranule(options.inPlace);
+  const blockSize = options.blockSize ?? (granule ? DEFAULT_IN_PLACE_BLOCK_SIZE : DEFAULT_BLOCK_SIZE);
   if (!Number.isInteger(blockSize) || blockSize < 4096 || blockSize > MAX_IMAGE_SIZE) {
     throw new RotkitError("INVALID_ARGUMENT", "createDelta: blockSize must be an integer >= 4096");
+  }
+  if (granule && blockSize % granule !== 0) {
+    throw new RotkitError("INVALID_ARGUMENT", "createDelta: an in-place blockSize must be a multiple of the granule");
   }
   if (old.length > MAX_IMAGE_SIZE || neu.length > MAX_IMAGE_SIZE) {
     throw new RotkitError("DELTA_LIMIT", "createDelta: images above 4 GiB do not fit the format");
@@ -61,13 +86,15 @@ export async function createDelta(
   progress?.("index", 0, old.length);
   const sa = suffixArray(old);
   progress?.("index", old.length, old.length);
-  const plan = bsdiffPlan(old, neu, sa, (done) => progress?.("match", done, neu.length));
+  let plan = bsdiffPlan(old, neu, sa, (done) => progress?.("match", done, neu.length));
+  if (granule) plan = inPlacePlan(old, neu, sa, plan, granule);
   progress?.("match", neu.length, neu.length);
   const predictors = options.predictors ?? PREDICT_ALL;
   const blocks = encodeBlocks(old, neu, plan, blockSize, predictors, (done) => progress?.("encode", done, neu.length));
   const header: DeltaHeader = {
     version: DELTA_VERSION,
-    flags: 0,
+    flags: granule ? FLAG_IN_PLACE : 0,
+    inPlaceGranule: granule,
     predictors,
     codec: CODEC_RANGE,
     oldSize: old.length,

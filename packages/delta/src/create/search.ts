@@ -60,3 +60,50 @@ export function longestMatch(old: Uint8Array, sa: Int32Array, neu: Uint8Array, a
     out.len = lcpHi;
   }
 }
+
+/**
+ * The longest prefix of neu[at..] that occurs in `old` at a position >= minPos (in-place patches may only read the
+ * old image ahead of what is already overwritten); fills `out` (len 0 when none). Looks at most `scan` suffix-array
+ * neighbours on each side of where the pattern sorts, where the longest matches are.
+ *
+ * @example
+ * ```ts
+ * longestMatchFrom(old, sa, neu, q, q, 64, m);
+ * ```
+ */
+export function longestMatchFrom(
+  old: Uint8Array,
+  sa: Int32Array,
+  neu: Uint8Array,
+  at: number,
+  minPos: number,
+  scan: number,
+  out: Match,
+): void {
+  out.len = 0;
+  out.pos = 0;
+  if (sa.length === 0) return;
+  // Where the pattern sorts: binary search for the first suffix not smaller than it.
+  let lo = 0;
+  let hi = sa.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const p = sa[mid] as number;
+    const l = matchLength(old, p, neu, at);
+    const smaller =
+      l < old.length - p && at + l < neu.length
+        ? (old[p + l] as number) < (neu[at + l] as number)
+        : l === old.length - p && at + l < neu.length;
+    if (smaller) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = Math.max(0, lo - scan); i < Math.min(sa.length, lo + scan); i++) {
+    const p = sa[i] as number;
+    if (p < minPos) continue;
+    const l = matchLength(old, p, neu, at);
+    if (l > out.len) {
+      out.len = l;
+      out.pos = p;
+    }
+  }
+}

@@ -14,8 +14,11 @@ export const BLOCK_HEADER_SIZE = 12;
 /** The only codec of version 1: the adaptive binary range coder with the model of codec/model.ts. */
 export const CODEC_RANGE = 1;
 
-/** Header flag: the patch is made for in-place apply (old and new share one slot). */
+/** Header flag: the patch is made for in-place apply (old and new share one slot); byte 11 is log2(granule). */
 export const FLAG_IN_PLACE = 1;
+/** In-place granule bounds: the applier writes aligned pieces of the granule, from its 16 KiB output buffer. */
+export const IN_PLACE_GRANULE_MIN = 256;
+export const IN_PLACE_GRANULE_MAX = 16384;
 const KNOWN_FLAGS = FLAG_IN_PLACE;
 
 /** What a rotkit delta header says. */
@@ -25,6 +28,8 @@ export interface DeltaHeader {
   codec: number;
   /** Which predictors the copy model runs (codec/predictor.ts PREDICT_* bits). */
   predictors: number;
+  /** In-place patches: the size of the aligned pieces the new image is written in (0 otherwise). */
+  inPlaceGranule: number;
   oldSize: number;
   newSize: number;
   /** SHA-256 of the old image. */
@@ -58,7 +63,7 @@ export const readU32 = u32;
  *
  * @example
  * ```ts
- * const bytes = encodeDeltaHeader({ version: 1, flags: 0, codec: 1, predictors: 0, oldSize, newSize, oldDigest, newDigest,
+ * const bytes = encodeDeltaHeader({ version: 1, flags: 0, codec: 1, predictors: 0, inPlaceGranule: 0, oldSize, newSize, oldDigest, newDigest,
  *   blockOutputMax: 1 << 20, blockCount: 1 });
  * ```
  */
@@ -69,7 +74,7 @@ export function encodeDeltaHeader(h: DeltaHeader): Uint8Array {
   b[8] = h.flags;
   b[9] = h.codec;
   b[10] = h.predictors;
-  // b[11] reserved, zero
+  b[11] = h.inPlaceGranule > 0 ? Math.log2(h.inPlaceGranule) : 0;
   putU32(b, 12, h.oldSize);
   putU32(b, 16, h.newSize);
   b.set(h.oldDigest, 20);
@@ -114,12 +119,21 @@ export function decodeDeltaHeader(b: Uint8Array): DeltaHeader {
       at: 10,
     });
   }
-  if (b[11] !== 0) throw new RotkitError("DELTA_UNSUPPORTED", "rotkit delta: reserved byte set", { at: 11 });
+  const granuleLog = b[11] as number;
+  const inPlace = (flags & FLAG_IN_PLACE) !== 0;
+  if (
+    inPlace
+      ? granuleLog < Math.log2(IN_PLACE_GRANULE_MIN) || granuleLog > Math.log2(IN_PLACE_GRANULE_MAX)
+      : granuleLog !== 0
+  ) {
+    throw new RotkitError("DELTA_UNSUPPORTED", `rotkit delta: in-place granule 2^${granuleLog}`, { at: 11 });
+  }
   const h: DeltaHeader = {
     version,
     flags,
     codec,
     predictors,
+    inPlaceGranule: inPlace ? 2 ** granuleLog : 0,
     oldSize: u32(b, 12),
     newSize: u32(b, 16),
     oldDigest: b.slice(20, 52),
@@ -127,8 +141,8 @@ export function decodeDeltaHeader(b: Uint8Array): DeltaHeader {
     blockOutputMax: u32(b, 84),
     blockCount: u32(b, 88),
   };
-  if (h.blockOutputMax === 0) {
-    throw new RotkitError("DELTA_CORRUPT", "rotkit delta: zero block size", { at: 84 });
+  if (h.blockOutputMax === 0 || (inPlace && h.blockOutputMax % h.inPlaceGranule !== 0)) {
+    throw new RotkitError("DELTA_CORRUPT", "rotkit delta: block size does not fit", { at: 84 });
   }
   // Every block writes at least one byte and at most blockOutputMax.
   const minBlocks = Math.ceil(h.newSize / h.blockOutputMax);
