@@ -39,7 +39,7 @@ function buckets(cnt: Int32Array, bkt: Int32Array, k: number, ends: boolean): vo
   }
 }
 
-/** S-type bit of position i (the bit array is filled by {@link classify}). */
+/** S-type bit of position i (the bit array is filled by classify()). */
 function isS(t: Uint8Array, i: number): boolean {
   return ((t[i >> 3] as number) & (1 << (i & 7))) !== 0;
 }
