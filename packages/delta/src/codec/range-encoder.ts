@@ -71,11 +71,6 @@ export class RangeEncoder implements BitCoder {
     return this.buf.subarray(0, this.n);
   }
 
-  /** Bytes written so far (an estimate of the final size, up to 5 bytes short). */
-  get length(): number {
-    return this.n + this.cacheSize;
-  }
-
   private shiftLow(): void {
     const low = this.lowBox[0] as number;
     if (low < 0xff000000 || low >= TWO32) {

@@ -38,6 +38,7 @@ export interface CreateDeltaOptions {
 
 /** Largest image size the format's 32-bit size fields hold. */
 export const MAX_IMAGE_SIZE = 0xffffffff;
+const MAX_OLD_SIZE = 0x7fffffff;
 
 const DEFAULT_BLOCK_SIZE = 1 << 20;
 const DEFAULT_IN_PLACE_BLOCK_SIZE = 1 << 16;
@@ -71,6 +72,13 @@ export async function createDelta(
   neu: Uint8Array,
   options: CreateDeltaOptions = {},
 ): Promise<Uint8Array> {
+  if (!(old instanceof Uint8Array) || !(neu instanceof Uint8Array)) {
+    throw new RotkitError("INVALID_ARGUMENT", "createDelta: the images must be Uint8Arrays");
+  }
+  const predictors = options.predictors ?? PREDICT_ALL;
+  if (!Number.isInteger(predictors) || (predictors & ~PREDICT_ALL) !== 0) {
+    throw new RotkitError("INVALID_ARGUMENT", "createDelta: predictors must be a set of PREDICT_* bits");
+  }
   const granule = inPlaceGranule(options.inPlace);
   const blockSize = options.blockSize ?? (granule ? DEFAULT_IN_PLACE_BLOCK_SIZE : DEFAULT_BLOCK_SIZE);
   if (!Number.isInteger(blockSize) || blockSize < 4096 || blockSize > MAX_IMAGE_SIZE) {
@@ -79,17 +87,18 @@ export async function createDelta(
   if (granule && blockSize % granule !== 0) {
     throw new RotkitError("INVALID_ARGUMENT", "createDelta: an in-place blockSize must be a multiple of the granule");
   }
-  if (old.length > MAX_IMAGE_SIZE || neu.length > MAX_IMAGE_SIZE) {
-    throw new RotkitError("DELTA_LIMIT", "createDelta: images above 4 GiB do not fit the format");
+  // The format holds 4 GiB images; the suffix array (Int32Array) indexes up to 2 GiB of old image.
+  if (old.length > MAX_OLD_SIZE || neu.length > MAX_IMAGE_SIZE) {
+    throw new RotkitError("DELTA_LIMIT", "createDelta: old images above 2 GiB or new images above 4 GiB");
   }
   const progress = options.onProgress;
   progress?.("index", 0, old.length);
-  const sa = suffixArray(old);
+  let sa: Int32Array | undefined = suffixArray(old);
   progress?.("index", old.length, old.length);
   let plan = bsdiffPlan(old, neu, sa, (done) => progress?.("match", done, neu.length));
   if (granule) plan = inPlacePlan(old, neu, sa, plan, granule);
+  sa = undefined; // 4 bytes per old byte: free before encoding
   progress?.("match", neu.length, neu.length);
-  const predictors = options.predictors ?? PREDICT_ALL;
   const blocks = encodeBlocks(old, neu, plan, blockSize, predictors, (done) => progress?.("encode", done, neu.length));
   const header: DeltaHeader = {
     version: DELTA_VERSION,
