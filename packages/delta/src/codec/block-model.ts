@@ -174,12 +174,12 @@ export class BlockModel {
   byte(c: BitCoder, ob: number, q: number, nb: number): number {
     const p = this.probs;
     if (c.bit(p, M_BYTE_SAME + (q & 3), nb === ob ? 0 : 1) === 0) return ob;
-    return (ob + c.tree8(p, M_DIFF + (q & 3) * 256, (nb - ob) & 0xff)) & 0xff;
+    return (ob + c.tree(p, M_DIFF + (q & 3) * 256, 8, (nb - ob) & 0xff)) & 0xff;
   }
 
   /** Codes one inserted byte at new offset q. */
   literal(c: BitCoder, q: number, b: number): number {
-    b = c.tree8(this.probs, M_LITERAL + literalContext(q, this.prevLiteral) * 256, b);
+    b = c.tree(this.probs, M_LITERAL + literalContext(q, this.prevLiteral) * 256, 8, b);
     this.prevLiteral = b;
     return b;
   }
@@ -195,7 +195,7 @@ export class BlockModel {
       const eb = (expected >>> (8 * k)) & 0xff;
       let b = ob;
       if (c.bit(p, M_BYTE_SAME + 4 + k * 4 + seen * 2 + (eb === ob ? 0 : 1), nb === ob ? 0 : 1) !== 0) {
-        b = (ob + c.tree8(p, M_DIFF + k * 256, (nb - ob) & 0xff)) & 0xff;
+        b = (ob + c.tree(p, M_DIFF + k * 256, 8, (nb - ob) & 0xff)) & 0xff;
         seen = 1;
       }
       result |= b << (8 * k);
@@ -217,20 +217,14 @@ function pushRep(reps: Float64Array, disp: number): void {
  * one modelled per bit length, the rest direct. Throws nothing; callers range-check the result.
  */
 export function codeNum(c: BitCoder, p: Uint16Array, base: number, v: number): number {
-  const len = v === 0 ? 0 : 32 - Math.clz32(v);
-  let m = 1;
-  for (let k = 5; k >= 0; k--) m = (m << 1) | c.bit(p, base + m, (len >>> k) & 1);
-  const nb = m - 64;
+  const nb = c.tree(p, base, 6, v === 0 ? 0 : 32 - Math.clz32(v));
   if (nb < 2) return nb;
   if (nb > 32) return 2 ** 32; // out of range for every caller
   const rest = nb - 1;
   const modelled = Math.min(rest, NUM_MODELLED_BITS);
   let direct = rest - modelled;
-  const tree = base + 64 + nb * (1 << NUM_MODELLED_BITS);
-  const hi = Math.floor(v / 2 ** direct);
-  m = 1;
-  for (let k = modelled - 1; k >= 0; k--) m = (m << 1) | c.bit(p, tree + m, (hi >>> k) & 1);
-  let out = m;
+  const hi = Math.floor(v / 2 ** direct) & ((1 << modelled) - 1);
+  let out = (1 << modelled) | c.tree(p, base + 64 + nb * (1 << NUM_MODELLED_BITS), modelled, hi);
   while (direct > 0) {
     const n = Math.min(direct, 16);
     direct -= n;

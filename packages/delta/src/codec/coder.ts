@@ -9,8 +9,8 @@ export interface BitCoder {
   /** Codes `count` (<= 16) bits of `value` with probability one half, most significant first; returns them. */
   direct(value: number, count: number): number;
   /**
-   * Codes an 8-bit value as a binary tree of adaptive probabilities probs[base + 1 .. base + 255] (node m's children
-   * are 2m and 2m + 1, most significant bit first); returns it.
+   * Codes a `bits`-bit value (1..8) as a binary tree of adaptive probabilities probs[base + 1 .. base + 2^bits - 1]
+   * (node m's children are 2m and 2m + 1, most significant bit first); returns it.
    */
-  tree8(probs: Uint16Array, base: number, value: number): number;
+  tree(probs: Uint16Array, base: number, bits: number, value: number): number;
 }

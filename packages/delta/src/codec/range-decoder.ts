@@ -75,15 +75,16 @@ export class RangeDecoder implements BitCoder {
     return v;
   }
 
-  /** Decodes an 8-bit tree (BitCoder.tree8) with the coder state in locals: the literal hot path. */
-  tree8(probs: Uint16Array, base: number, _value?: number): number {
+  /** Decodes a tree (BitCoder.tree) with the coder state in locals: the literal hot path. */
+  tree(probs: Uint16Array, base: number, bits: number, _value?: number): number {
     let range = this.range >>> 0;
     let code = this.code >>> 0;
     let pos = this.pos;
     const buf = this.buf;
     const end = this.end;
+    const top = 1 << bits;
     let m = 1;
-    while (m < 256) {
+    while (m < top) {
       const i = base + m;
       const p = probs[i] as number;
       const bound = (range >>> PROB_BITS) * p;
@@ -109,7 +110,7 @@ export class RangeDecoder implements BitCoder {
     this.range = range | 0;
     this.code = code | 0;
     this.pos = pos;
-    return m & 0xff;
+    return m - top;
   }
 
   /** True when a block ended cleanly: the encoder's flush leaves code at 0 (as xz's rc_is_finished checks). */

@@ -55,14 +55,14 @@ export class RangeEncoder implements BitCoder {
     return value;
   }
 
-  tree8(probs: Uint16Array, base: number, value: number): number {
+  tree(probs: Uint16Array, base: number, bits: number, value: number): number {
     let m = 1;
-    for (let k = 7; k >= 0; k--) {
+    for (let k = bits - 1; k >= 0; k--) {
       const b = (value >>> k) & 1;
       this.bit(probs, base + m, b);
       m = (m << 1) | b;
     }
-    return value & 0xff;
+    return value & ((1 << bits) - 1);
   }
 
   /** Flushes the coder state; returns the encoded bytes. The encoder cannot be used afterwards. */
