@@ -1,11 +1,14 @@
 import { RotkitError } from "@rotkit/core";
 import type { BitCoder } from "./coder.js";
-import { ADAPT_SHIFT, PROB_BITS, RANGE_TOP } from "./constants.js";
+import { ADAPT_SHIFT, PROB_BITS } from "./constants.js";
 
 // Binary adaptive range decoder (the LZMA SDK's rc, Pavlov). It reads from `buf[pos..end)`; the caller keeps
 // enough bytes buffered for the next symbol (see apply/apply.ts), so reading past `end` means a truncated block.
-// range and code are uint32 quantities kept in int32 fields (`| 0`) and widened in locals (`>>> 0`): V8 boxes a
-// field holding a number above 2^31, which would allocate on every bit.
+// range and code are uint32 quantities held as int32 bit patterns, in fields and in locals alike: unsigned compares
+// flip the sign bit (a < b unsigned <=> (a ^ SIGN) < (b ^ SIGN)), products use Math.imul. V8 then keeps every value
+// in an integer register: no boxing of numbers above 2^31 and no float conversions per bit.
+
+const SIGN = -0x80000000;
 
 /** Binary adaptive range decoder over a caller-managed input window. */
 export class RangeDecoder implements BitCoder {
@@ -29,56 +32,56 @@ export class RangeDecoder implements BitCoder {
   /** Decodes one bit with the adaptive probability probs[i], which is updated (the third argument is unused). */
   bit(probs: Uint16Array, i: number, _bit?: number): number {
     const p = probs[i] as number;
-    let range = this.range >>> 0;
-    let code = this.code >>> 0;
-    const bound = (range >>> PROB_BITS) * p;
+    let range = this.range;
+    let code = this.code;
+    const bound = Math.imul(range >>> PROB_BITS, p);
     let b: number;
-    if (code < bound) {
+    if ((code ^ SIGN) < (bound ^ SIGN)) {
       range = bound;
       probs[i] = p + (((1 << PROB_BITS) - p) >> ADAPT_SHIFT);
       b = 0;
     } else {
-      code -= bound;
-      range -= bound;
+      code = (code - bound) | 0;
+      range = (range - bound) | 0;
       probs[i] = p - (p >> ADAPT_SHIFT);
       b = 1;
     }
-    while (range < RANGE_TOP) {
-      range = (range << 8) >>> 0;
-      code = ((code << 8) | this.next()) >>> 0;
+    while (range >>> 24 === 0) {
+      range <<= 8;
+      code = (code << 8) | this.next();
     }
-    this.range = range | 0;
-    this.code = code | 0;
+    this.range = range;
+    this.code = code;
     return b;
   }
 
   /** Decodes `count` (<= 16) bits of probability one half, most significant first (`_value` is unused). */
   direct(_value: number, count: number): number {
-    let range = this.range >>> 0;
-    let code = this.code >>> 0;
+    let range = this.range;
+    let code = this.code;
     let v = 0;
     for (let k = 0; k < count; k++) {
-      range >>>= 1;
+      range = range >>> 1;
       let b = 0;
-      if (code >= range) {
-        code -= range;
+      if ((code ^ SIGN) >= (range ^ SIGN)) {
+        code = (code - range) | 0;
         b = 1;
       }
       v = (v << 1) | b;
-      while (range < RANGE_TOP) {
-        range = (range << 8) >>> 0;
-        code = ((code << 8) | this.next()) >>> 0;
+      while (range >>> 24 === 0) {
+        range <<= 8;
+        code = (code << 8) | this.next();
       }
     }
-    this.range = range | 0;
-    this.code = code | 0;
+    this.range = range;
+    this.code = code;
     return v;
   }
 
   /** Decodes a tree (BitCoder.tree) with the coder state in locals: the literal hot path. */
   tree(probs: Uint16Array, base: number, bits: number, _value?: number): number {
-    let range = this.range >>> 0;
-    let code = this.code >>> 0;
+    let range = this.range;
+    let code = this.code;
     let pos = this.pos;
     const buf = this.buf;
     const end = this.end;
@@ -87,28 +90,28 @@ export class RangeDecoder implements BitCoder {
     while (m < top) {
       const i = base + m;
       const p = probs[i] as number;
-      const bound = (range >>> PROB_BITS) * p;
-      if (code < bound) {
+      const bound = Math.imul(range >>> PROB_BITS, p);
+      if ((code ^ SIGN) < (bound ^ SIGN)) {
         range = bound;
         probs[i] = p + (((1 << PROB_BITS) - p) >> ADAPT_SHIFT);
-        m <<= 1;
+        m += m;
       } else {
-        code -= bound;
-        range -= bound;
+        code = (code - bound) | 0;
+        range = (range - bound) | 0;
         probs[i] = p - (p >> ADAPT_SHIFT);
-        m = (m << 1) | 1;
+        m += m + 1;
       }
-      while (range < RANGE_TOP) {
+      while (range >>> 24 === 0) {
         if (pos >= end) {
           this.pos = pos;
           this.next(); // throws DELTA_CORRUPT
         }
-        range = (range << 8) >>> 0;
-        code = ((code << 8) | (buf[pos++] as number)) >>> 0;
+        range <<= 8;
+        code = (code << 8) | (buf[pos++] as number);
       }
     }
-    this.range = range | 0;
-    this.code = code | 0;
+    this.range = range;
+    this.code = code;
     this.pos = pos;
     return m - top;
   }

@@ -7,7 +7,8 @@ const TWO32 = 0x100000000;
 
 /** Binary adaptive range encoder writing into a growable buffer. */
 export class RangeEncoder implements BitCoder {
-  // low < 2^33 (the carry lives in bit 32) in a Float64Array and range (uint32) as int32: neither is boxed per bit.
+  // low < 2^33 (the carry lives in bit 32) in a Float64Array; range (uint32) as an int32 bit pattern, as in
+  // range-decoder.ts: neither is boxed per bit.
   private readonly lowBox = new Float64Array(1);
   private range = -1;
   private cache = 0;
@@ -22,36 +23,36 @@ export class RangeEncoder implements BitCoder {
   /** Encodes `bit` with the adaptive probability probs[i] and updates it; returns the bit. */
   bit(probs: Uint16Array, i: number, bit: number): number {
     const p = probs[i] as number;
-    let range = this.range >>> 0;
-    const bound = (range >>> PROB_BITS) * p;
+    let range = this.range;
+    const bound = Math.imul(range >>> PROB_BITS, p);
     if (bit === 0) {
       range = bound;
       probs[i] = p + (((1 << PROB_BITS) - p) >> ADAPT_SHIFT);
     } else {
-      this.lowBox[0] = (this.lowBox[0] as number) + bound;
-      range -= bound;
+      this.lowBox[0] = (this.lowBox[0] as number) + (bound >>> 0);
+      range = (range - bound) | 0;
       probs[i] = p - (p >> ADAPT_SHIFT);
     }
-    while (range < RANGE_TOP) {
-      range = (range << 8) >>> 0;
+    while (range >>> 24 === 0) {
+      range <<= 8;
       this.shiftLow();
     }
-    this.range = range | 0;
+    this.range = range;
     return bit;
   }
 
   /** Encodes the low `count` bits of `value` (count <= 16), most significant first, with probability one half. */
   direct(value: number, count: number): number {
-    let range = this.range >>> 0;
+    let range = this.range;
     for (let k = count - 1; k >= 0; k--) {
-      range >>>= 1;
+      range = range >>> 1;
       if ((value >>> k) & 1) this.lowBox[0] = (this.lowBox[0] as number) + range;
-      while (range < RANGE_TOP) {
-        range = (range << 8) >>> 0;
+      while (range >>> 24 === 0) {
+        range <<= 8;
         this.shiftLow();
       }
     }
-    this.range = range | 0;
+    this.range = range;
     return value;
   }
 
