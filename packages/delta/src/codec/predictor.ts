@@ -7,8 +7,9 @@
 // Words are int32 throughout (never >>> 0): V8 keeps small integers unboxed, while a uint32 above 2^31 stored in a
 // field becomes a heap number, one allocation per word.
 //
-// Branch encodings (Arm ARM DDI 0406C): A32 B/BL (§A8.8.18, §A8.8.25: cond 101L imm24, target = PC + 8 +
-// imm24 * 4) and Thumb-2 BL / B.W T4 (§A8.8.25, §A8.8.18: 11110 S imm10, 1 J1 x J2 imm11 with I1 = !(J1 ^ S),
+// Branch encodings (Arm ARM DDI 0406C): A32 B/BL with condition AL (§A8.8.18, §A8.8.25: 1110 101L imm24, target =
+// PC + 8 + imm24 * 4; conditional branches are short and rarely change, and testing them costs more than they
+// save) and Thumb-2 BL / B.W T4 (§A8.8.25, §A8.8.18: 11110 S imm10, 1 J1 x J2 imm11 with I1 = !(J1 ^ S),
 // I2 = !(J2 ^ S), target = PC + 4 + SignExtend(S:I1:I2:imm10:imm11:0)).
 
 /** Header flag bits selecting the predictors (stored in the delta header's predictor byte). */
