@@ -94,7 +94,15 @@ const suites: Record<string, { description: string; load: () => Promise<Suite> }
 };
 
 // DESIGN.md's short names for the same suites.
-const aliases: Record<string, string> = { "cose-wg": "cose-wg-examples", mcuboot: "mcuboot-imgtool" };
+const aliases: Record<string, string> = {
+  "cose-wg": "cose-wg-examples",
+  mcuboot: "mcuboot-imgtool",
+  suit: "suit-manifest-spec",
+  psa: "psatoken-veraison",
+  eat: "eat-rfc9711-examples",
+  dice: "open-dice-kat",
+  tpm: "tpm-go-attestation",
+};
 
 /** Names and one-line descriptions of every suite this build knows. */
 export function listSuites(): { name: string; description: string }[] {
