@@ -1,20 +1,20 @@
-import { type CryptoProvider, isRotkitError, RotkitError } from "@rotkit/core";
+import { type CborValue, type CryptoProvider, isRotkitError, RotkitError } from "@rotkit/core";
 import {
   type AlgPolicy,
   type CoseKey,
-  candidateKeys,
-  decodeCoseMac0Unverified,
-  decodeCoseSign1Unverified,
+  CoseTag,
+  coseStructure,
+  decodeHeaders,
   HeaderLabel,
   keyFitsAlg,
   type MacKey,
   type RecipientKey,
   signatureAlgorithm,
   type VerifyKey,
-  verifyCoseMac,
-  verifyCoseMac0,
-  verifyCoseSign,
-  verifyCoseSign1,
+  verifyCoseMac0Value,
+  verifyCoseMacValue,
+  verifyCoseSign1Value,
+  verifyCoseSignValue,
 } from "@rotkit/cose";
 import type { SuitAuthenticationBlock, SuitSignerResult } from "./types.js";
 
@@ -51,84 +51,148 @@ function kidOf(k: SuitVerificationKey): Uint8Array | undefined {
   return kid instanceof Uint8Array ? kid : undefined;
 }
 
-async function firstThatVerifies<K>(
-  keys: readonly K[],
-  max: number,
+type Verified = { alg: number; kid?: Uint8Array };
+
+function noKey(where: string): RotkitError {
+  // Built only on failure: an Error captures a stack, which cost more than the rest of a block's checks.
+  return new RotkitError("COSE_NO_KEY", `${where}: no supplied key fits this block`);
+}
+
+/** Whether a key may serve a block naming `kid`: a key with a kid never serves a block naming another kid. */
+function kidAllows(key: SuitVerificationKey, kid: CborValue | undefined): boolean {
+  const keyKid = kidOf(key);
+  return !keyKid || !(kid instanceof Uint8Array) || sameBytes(keyKid, kid);
+}
+
+/** Tries the keys that `fits` admits, at most `maxKeyAttempts` of them, until one verifies. */
+async function tryKeys(
+  keys: readonly SuitVerificationKey[],
+  o: SuitAuthOptions,
   where: string,
-  attempt: (k: K) => Promise<{ alg: number; kid?: Uint8Array }>,
-): Promise<{ alg: number; kid?: Uint8Array }> {
+  fits: (key: SuitVerificationKey) => boolean,
+  attempt: (key: SuitVerificationKey) => Promise<{ alg: { id: number }; kid?: Uint8Array }>,
+): Promise<Verified> {
+  const max = o.maxKeyAttempts ?? 8;
+  let tried = 0;
   let last: unknown;
-  for (const k of keys.slice(0, max)) {
+  for (let i = 0; i < keys.length && tried < max; i++) {
+    const key = keys[i] as SuitVerificationKey;
+    if (!fits(key)) continue;
+    tried++;
     try {
-      return await attempt(k);
+      const v = await attempt(key);
+      return v.kid ? { alg: v.alg.id, kid: v.kid } : { alg: v.alg.id };
     } catch (e) {
       if (!isRotkitError(e)) throw e;
       last = e;
     }
   }
-  // Built only on failure: an Error captures a stack, which cost more than the rest of a block's checks.
-  throw last ?? new RotkitError("COSE_NO_KEY", `${where}: no supplied key fits this block`);
+  throw last ?? noKey(where);
+}
+
+/** The kid (4) of a block's headers, from either bucket. */
+function blockKid(value: CborValue, tag: number, name: string): CborValue | undefined {
+  const items = coseStructure(value, tag, 4, name, { requireTag: true });
+  const headers = decodeHeaders(items[0] as CborValue, items[1] as CborValue, { where: name });
+  return headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
+}
+
+function verifySign1(
+  value: CborValue,
+  where: string,
+  detachedPayload: Uint8Array,
+  keys: readonly SuitVerificationKey[],
+  o: SuitAuthOptions,
+): Promise<Verified> {
+  // The block's headers choose the keys to try; the block was decoded once, by the envelope reader.
+  const items = coseStructure(value, CoseTag.Sign1, 4, "COSE_Sign1", { requireTag: true });
+  const headers = decodeHeaders(items[0] as CborValue, items[1] as CborValue, { where: "COSE_Sign1" });
+  const info = signatureAlgorithm(headers, where, o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : {});
+  const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
+  const options = { provider: o.provider, detachedPayload, requireTag: true, ...allowed(o) };
+  return tryKeys(
+    keys,
+    o,
+    where,
+    (key) => !isSecret(key) && kidAllows(key, kid) && keyFitsAlg(key as VerifyKey, info, where),
+    (key) => verifyCoseSign1Value(value, { ...options, key: key as VerifyKey }),
+  );
+}
+
+function verifyMac0(
+  value: CborValue,
+  where: string,
+  detachedPayload: Uint8Array,
+  keys: readonly SuitVerificationKey[],
+  o: SuitAuthOptions,
+): Promise<Verified> {
+  const kid = blockKid(value, CoseTag.Mac0, "COSE_Mac0");
+  const options = { provider: o.provider, detachedPayload, requireTag: true, ...allowed(o) };
+  return tryKeys(
+    keys,
+    o,
+    where,
+    (key) => isSecret(key) && kidAllows(key, kid),
+    (key) => verifyCoseMac0Value(value, { ...options, key: key as MacKey }),
+  );
+}
+
+function allowed(o: SuitAuthOptions): { allowedAlgs?: AlgPolicy } {
+  return o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : {};
 }
 
 async function verifyBlock(
-  block: SuitAuthenticationBlock,
+  kind: SuitAuthenticationBlock["kind"],
+  value: CborValue,
   index: number,
   detachedPayload: Uint8Array,
+  keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
 ): Promise<SuitSignerResult> {
   const where = `envelope/2[${index + 1}]`;
-  const common = {
-    provider: o.provider,
-    detachedPayload,
-    requireTag: true,
-    ...(o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : {}),
-  };
-  const max = o.maxKeyAttempts ?? 8;
-  const publicKeys = o.keys.filter((k) => !isSecret(k)) as VerifyKey[];
-  const secrets = o.keys.filter(isSecret);
-  let r: { alg: number; kid?: Uint8Array };
-  switch (block.kind) {
-    case "COSE_Sign1": {
-      const { headers } = decodeCoseSign1Unverified(block.bytes, { requireTag: true });
-      const info = signatureAlgorithm(headers, where, common);
-      const keys = (await candidateKeys(publicKeys, headers, index, where)).filter((k) => keyFitsAlg(k, info, where));
-      r = await firstThatVerifies(keys, max, where, async (key) => {
-        const v = await verifyCoseSign1(block.bytes, { ...common, key });
-        return { alg: v.alg.id, ...(v.kid ? { kid: v.kid } : {}) };
-      });
+  let r: Verified;
+  switch (kind) {
+    case "COSE_Sign1":
+      r = await verifySign1(value, where, detachedPayload, keys, o);
       break;
-    }
-    case "COSE_Mac0": {
-      const { headers } = decodeCoseMac0Unverified(block.bytes, { requireTag: true });
-      const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
-      const keys = secrets.filter((k) => {
-        const keyKid = kidOf(k);
-        return !keyKid || !(kid instanceof Uint8Array) || sameBytes(keyKid, kid);
-      });
-      r = await firstThatVerifies(keys, max, where, async (key) => {
-        const v = await verifyCoseMac0(block.bytes, { ...common, key });
-        return { alg: v.alg.id, ...(v.kid ? { kid: v.kid } : {}) };
-      });
+    case "COSE_Mac0":
+      r = await verifyMac0(value, where, detachedPayload, keys, o);
       break;
-    }
     case "COSE_Sign": {
-      const v = await verifyCoseSign(block.bytes, { ...common, keys: publicKeys, policy: "any" });
+      const publicKeys = keys.filter((k) => !isSecret(k)) as VerifyKey[];
+      const v = await verifyCoseSignValue(value, {
+        provider: o.provider,
+        detachedPayload,
+        requireTag: true,
+        keys: publicKeys,
+        policy: "any",
+        ...allowed(o),
+      });
       const signer = v.signatures.find((s) => s.verified);
       r = { alg: signer?.alg.id ?? 0 };
       break;
     }
     case "COSE_Mac": {
-      const recipientKeys: RecipientKey[] = secrets.map((k) => {
+      const recipientKeys: RecipientKey[] = [];
+      for (const k of keys) {
+        if (!isSecret(k)) continue;
         const key = k instanceof Uint8Array ? k : (k as { k: Uint8Array }).k;
         const kid = kidOf(k);
-        return kid ? { key, kid } : { key };
+        recipientKeys.push(kid ? { key, kid } : { key });
+      }
+      const v = await verifyCoseMacValue(value, {
+        provider: o.provider,
+        detachedPayload,
+        requireTag: true,
+        recipientKeys,
+        maxAttempts: o.maxKeyAttempts ?? 8,
+        ...allowed(o),
       });
-      const v = await verifyCoseMac(block.bytes, { ...common, recipientKeys, maxAttempts: max });
       r = { alg: v.alg.id };
       break;
     }
   }
-  return { index, kind: block.kind, verified: true, ...r };
+  return r.kid ? { index, kind, verified: true, alg: r.alg, kid: r.kid } : { index, kind, verified: true, alg: r.alg };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -138,15 +202,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Verifies the authentication blocks over the encoded SUIT_Digest. Returns the blocks that verified, or
- * throws SUIT_AUTH_FAILED (no block, none verifies, or under "all" one does not), with the COSE error as cause.
+ * Verifies the authentication blocks (decoded: `values`, same order as `blocks`) over the encoded SUIT_Digest.
+ * Returns the blocks that verified, or throws SUIT_AUTH_FAILED (no block, none verifies, or under "all" one does
+ * not), with the COSE error as cause.
  */
 export async function verifyAuthenticationBlocks(
   blocks: readonly SuitAuthenticationBlock[],
+  values: readonly CborValue[],
   digestBytes: Uint8Array,
+  keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
 ): Promise<SuitSignerResult[]> {
-  if (!Array.isArray(o.keys)) throw new RotkitError("INVALID_ARGUMENT", "SUIT: keys must be an array");
+  if (!Array.isArray(keys)) throw new RotkitError("INVALID_ARGUMENT", "SUIT: keys must be an array");
   // §8.3: "The Manifest Processor requires a SUIT_Authentication_Block to be present."
   if (blocks.length === 0) {
     throw new RotkitError("SUIT_AUTH_FAILED", "SUIT: the authentication wrapper holds no authentication block", {
@@ -157,7 +224,8 @@ export async function verifyAuthenticationBlocks(
   let failure: unknown;
   for (let i = 0; i < blocks.length; i++) {
     try {
-      verified.push(await verifyBlock(blocks[i] as SuitAuthenticationBlock, i, digestBytes, o));
+      const kind = (blocks[i] as SuitAuthenticationBlock).kind;
+      verified.push(await verifyBlock(kind, values[i] as CborValue, i, digestBytes, keys, o));
     } catch (e) {
       if (!isRotkitError(e)) throw e;
       failure ??= e;

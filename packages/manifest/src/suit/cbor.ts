@@ -1,4 +1,5 @@
 import {
+  type CborDecodeOptions,
   type CborLimits,
   type CborMap,
   type CborValue,
@@ -38,10 +39,17 @@ export interface SuitContext {
   nesting: number;
   /** True while decoding the shared sequence (§8.4.5: only conditions and a few directives). */
   shared: boolean;
+  /** Decoder options of SUIT-level items (canonical when required) and of opaque ones (COSE, CoSWID). */
+  strict: CborDecodeOptions;
+  opaque: CborDecodeOptions;
 }
 
-/** Resolves the options into a context (INVALID_ARGUMENT on a nonsensical bound). */
-export function suitContext(options: SuitDecodeOptions = {}): SuitContext {
+/**
+ * Resolves the options into a context (INVALID_ARGUMENT on a nonsensical bound). With `zeroCopy`, decoded byte
+ * strings are views of the decoded bytes instead of copies: only for bytes the decoder owns (a private copy of the
+ * caller's input), so nothing the caller does later can change what was checked.
+ */
+export function suitContext(options: SuitDecodeOptions = {}, zeroCopy = false): SuitContext {
   const bound = (v: number | undefined, d: number, name: string): number => {
     if (v === undefined) return d;
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
@@ -49,13 +57,24 @@ export function suitContext(options: SuitDecodeOptions = {}): SuitContext {
     }
     return v;
   };
+  const canonical = options.canonical !== false;
+  const limits = options.limits;
+  // Built once per call: every nested decode reuses them.
+  const strict: CborDecodeOptions = { requireDeterministic: canonical, rejectDuplicateKeys: true, zeroCopy };
+  const opaque: CborDecodeOptions = { requireDeterministic: false, rejectDuplicateKeys: true, zeroCopy };
+  if (limits) {
+    strict.limits = limits;
+    opaque.limits = limits;
+  }
   return {
-    limits: options.limits,
-    canonical: options.canonical !== false,
+    limits,
+    canonical,
     maxNesting: bound(options.maxNesting, 8, "maxNesting"),
     maxDependencyDepth: bound(options.maxDependencyDepth, 3, "maxDependencyDepth"),
     nesting: 0,
     shared: false,
+    strict,
+    opaque,
   };
 }
 
@@ -75,11 +94,7 @@ export function unsupported(where: string, message: string): never {
  */
 export function decodeSuitItem(bytes: Uint8Array, where: string, ctx: SuitContext, opaque = false): CborValue {
   try {
-    return decodeCbor(bytes, {
-      ...(ctx.limits ? { limits: ctx.limits } : {}),
-      requireDeterministic: ctx.canonical && !opaque,
-      rejectDuplicateKeys: true,
-    });
+    return decodeCbor(bytes, opaque ? ctx.opaque : ctx.strict);
   } catch (e) {
     throw wrapCbor(e, where);
   }

@@ -45,6 +45,25 @@ export function digestToCbor(d: SuitDigest): CborValue {
 }
 
 /**
+ * The CryptoProvider hash of a suit-cose-hash-alg. SHAKE128/SHAKE256 are registered but not provided by
+ * CryptoProvider: SUIT_UNSUPPORTED.
+ */
+export function suitHash(algorithm: number): HashAlg {
+  const hash = HASH.get(algorithm);
+  if (!hash) {
+    throw new RotkitError("SUIT_UNSUPPORTED", `SUIT_Digest: algorithm ${algorithm} is not supported`, {
+      at: "digest",
+    });
+  }
+  return hash;
+}
+
+/** SUIT_DIGEST_MISMATCH at `where`. */
+export function digestMismatch(where: string): never {
+  throw new RotkitError("SUIT_DIGEST_MISMATCH", `${where}: does not match its SUIT_Digest`, { at: where });
+}
+
+/**
  * Digest of `data` with a suit-cose-hash-alg. SHAKE128/SHAKE256 are registered but not provided by
  * CryptoProvider: SUIT_UNSUPPORTED.
  *
@@ -54,12 +73,7 @@ export function digestToCbor(d: SuitDigest): CborValue {
  * ```
  */
 export async function suitDigest(provider: CryptoProvider, algorithm: number, data: Uint8Array): Promise<SuitDigest> {
-  const hash = HASH.get(algorithm);
-  if (!hash) {
-    throw new RotkitError("SUIT_UNSUPPORTED", `SUIT_Digest: algorithm ${algorithm} is not supported`, {
-      at: "digest",
-    });
-  }
+  const hash = suitHash(algorithm);
   if (!provider || typeof provider.digest !== "function") {
     throw new RotkitError("INVALID_ARGUMENT", "SUIT: a CryptoProvider is required");
   }
@@ -81,7 +95,5 @@ export async function checkSuitDigest(
   where: string,
 ): Promise<void> {
   const actual = await suitDigest(provider, expected.algorithm, data);
-  if (!constantTimeEqual(actual.bytes, expected.bytes)) {
-    throw new RotkitError("SUIT_DIGEST_MISMATCH", `${where}: does not match its SUIT_Digest`, { at: where });
-  }
+  if (!constantTimeEqual(actual.bytes, expected.bytes)) digestMismatch(where);
 }

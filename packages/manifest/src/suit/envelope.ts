@@ -1,4 +1,4 @@
-import { CborTag, type CborValue, decodeCbor, isBytes, RotkitError } from "@rotkit/core";
+import { CborTag, type CborValue, decodeCbor, isBytes, pooledCopy, RotkitError } from "@rotkit/core";
 import {
   array,
   bstr,
@@ -13,7 +13,7 @@ import {
 } from "./cbor.js";
 import { digestFromCbor } from "./digest.js";
 import { SUIT_ENVELOPE_TAG, SuitEnvelopeKey } from "./labels.js";
-import { decodeManifestContent, decodeSeverableContent, SEVERABLE, type SeverableName } from "./manifest.js";
+import { decodeManifestContent, decodeSeverableContent, type SeverableName } from "./manifest.js";
 import { bstrHeadLength, elementSlices, skipTags } from "./raw.js";
 import type {
   SuitAuthentication,
@@ -38,11 +38,19 @@ const AUTH_BLOCK_TAGS = new Map<number, SuitAuthenticationBlockKind>([
   [97, "COSE_Mac"],
 ]);
 
+/** A severable member the envelope carries: as received, and its bstr content. */
+export interface CarriedSeverable {
+  member: SuitEnvelopeMember;
+  content: Uint8Array;
+}
+
 /** The envelope's outer structure: members sliced, authentication wrapper decoded, manifest not yet parsed. */
 export interface RawEnvelope {
   tagged: boolean;
   members: SuitEnvelopeMember[];
   authentication: SuitAuthentication;
+  /** The decoded COSE message of each authentication block (same order), so it is decoded once. */
+  blockValues: CborValue[];
   /**
    * The encoded SUIT_Digest (the content of the wrapper's first bstr): the detached payload of every
    * authentication block (§8.3; the Sig_structure / MAC_structure bstr-wraps it).
@@ -50,7 +58,9 @@ export interface RawEnvelope {
   digestBytes: Uint8Array;
   /** The bstr-wrapped manifest, exactly as received: what the SUIT_Digest covers (§8.3). */
   manifestWrapped: Uint8Array;
-  severable: Map<SeverableName, SuitEnvelopeMember>;
+  /** The content of that bstr: the encoded SUIT_Manifest. */
+  manifestContent: Uint8Array;
+  severable: Map<SeverableName, CarriedSeverable>;
   integrated: Map<string, Uint8Array>;
   delegation?: Uint8Array[][];
 }
@@ -59,16 +69,42 @@ function content(wrapped: Uint8Array): Uint8Array {
   return wrapped.subarray(bstrHeadLength(wrapped));
 }
 
-function authentication(member: Uint8Array, ctx: SuitContext): { auth: SuitAuthentication; digestBytes: Uint8Array } {
+function severableName(key: number): SeverableName | undefined {
+  switch (key) {
+    case SuitEnvelopeKey.coswid:
+      return "coswid";
+    case SuitEnvelopeKey.dependencyResolution:
+      return "dependencyResolution";
+    case SuitEnvelopeKey.payloadFetch:
+      return "payloadFetch";
+    case SuitEnvelopeKey.candidateVerification:
+      return "candidateVerification";
+    case SuitEnvelopeKey.install:
+      return "install";
+    case SuitEnvelopeKey.text:
+      return "text";
+    default:
+      return undefined;
+  }
+}
+
+interface DecodedAuthentication {
+  auth: SuitAuthentication;
+  digestBytes: Uint8Array;
+  values: CborValue[];
+}
+
+function authentication(bytes: Uint8Array, ctx: SuitContext): DecodedAuthentication {
   const where = "envelope/2";
-  const bytes = content(member);
   const items = array(decodeSuitItem(bytes, where, ctx), where);
   if (items.length === 0) malformed(where, "SUIT_Authentication must start with the SUIT_Digest");
   const digestBytes = bstr(items[0] as CborValue, `${where}[0]`);
   const digest = digestFromCbor(decodeSuitItem(digestBytes, `${where}[0]`, ctx), `${where}[0]`);
-  const blocks = items.slice(1).map((item, i) => {
-    const at = `${where}[${i + 1}]`;
-    const block = bstr(item, at);
+  const blocks: SuitAuthentication["blocks"] = [];
+  const values: CborValue[] = [];
+  for (let i = 1; i < items.length; i++) {
+    const at = `${where}[${i}]`;
+    const block = bstr(items[i] as CborValue, at);
     // COSE messages are not SUIT maps: decoded without the canonical rule, checked for their outer shape.
     const cose = decodeSuitItem(block, at, ctx, true);
     const kind = cose instanceof CborTag ? AUTH_BLOCK_TAGS.get(cose.tag) : undefined;
@@ -81,32 +117,41 @@ function authentication(member: Uint8Array, ctx: SuitContext): { auth: SuitAuthe
     }
     // §8.3: "computed using detached payloads".
     if (a[2] !== null) malformed(at, `${kind} must have a detached (nil) payload`);
-    return { kind, bytes: block };
-  });
-  return { auth: { digest, blocks }, digestBytes };
+    blocks.push({ kind, bytes: block });
+    values.push(cose);
+  }
+  return { auth: { digest, blocks }, digestBytes, values };
 }
 
-function delegation(member: Uint8Array, ctx: SuitContext): Uint8Array[][] {
+function delegation(bytes: Uint8Array, ctx: SuitContext): Uint8Array[][] {
   // trust-domains: SUIT_Delegation = [+ [+ bstr .cbor CWT]].
   const where = "envelope/1";
-  return array(decodeSuitItem(content(member), where, ctx), where, true).map((chain, i) =>
+  return array(decodeSuitItem(bytes, where, ctx), where, true).map((chain, i) =>
     array(chain, `${where}[${i}]`, true).map((cwt, j) => bstr(cwt, `${where}[${i}][${j}]`)),
   );
 }
 
+/** The range of `copy` that `part` (a view of `copy`) covers, in `original`. */
+function sameRange(original: Uint8Array, copy: Uint8Array, part: Uint8Array): Uint8Array {
+  const start = part.byteOffset - copy.byteOffset;
+  return original.subarray(start, start + part.length);
+}
+
+/** Length of the preferred (shortest) head of a bstr of `n` bytes (RFC 8949 §4.2.1). */
+function preferredHeadLength(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9;
+}
+
 /**
  * Stage 1: the envelope's structure (tag, member types and keys, authentication wrapper), without parsing the
- * manifest.
+ * manifest. `input`, when `bytes` is a private copy of it, is what the members' `wrapped` views show: the caller
+ * can locate each member in its own buffer.
  */
-export function readEnvelope(bytes: Uint8Array, ctx: SuitContext): RawEnvelope {
+export function readEnvelope(bytes: Uint8Array, ctx: SuitContext, input: Uint8Array = bytes): RawEnvelope {
   if (!isBytes(bytes)) throw new RotkitError("INVALID_ARGUMENT", "SUIT: the envelope must be a Uint8Array");
   let top: CborValue;
   try {
-    top = decodeCbor(bytes, {
-      ...(ctx.limits ? { limits: ctx.limits } : {}),
-      requireDeterministic: ctx.canonical,
-      rejectDuplicateKeys: true,
-    });
+    top = decodeCbor(bytes, ctx.strict);
   } catch (e) {
     throw wrapCbor(e, "envelope");
   }
@@ -117,46 +162,64 @@ export function readEnvelope(bytes: Uint8Array, ctx: SuitContext): RawEnvelope {
     top = top.value;
   }
   const m = map(top, "envelope");
-  const slices = elementSlices(bytes, skipTags(bytes, 0));
+  // Decoded as views of `bytes` under the canonical rule, each member's head is the preferred one that sits right
+  // before its content; otherwise (copies, or heads that may be longer) the members are sliced from the encoding.
+  const views = ctx.strict.zeroCopy === true && ctx.canonical;
+  const slices = views ? undefined : elementSlices(bytes, skipTags(bytes, 0));
   const members: SuitEnvelopeMember[] = [];
-  const severable = new Map<SeverableName, SuitEnvelopeMember>();
+  const severable = new Map<SeverableName, CarriedSeverable>();
   const integrated = new Map<string, Uint8Array>();
-  let auth: ReturnType<typeof authentication> | undefined;
+  let auth: DecodedAuthentication | undefined;
   let manifestWrapped: Uint8Array | undefined;
+  let manifestContent: Uint8Array | undefined;
   let deleg: Uint8Array[][] | undefined;
   let i = 0;
-  for (const [key, value] of m) {
-    const wrappedBytes = slices[2 * i + 1] as Uint8Array;
-    i++;
+  for (const [key, v] of m) {
     // §8.1: every element of the envelope is bstr-wrapped.
-    const at = `envelope/${String(key)}`;
-    bstr(value, at);
+    const value = v instanceof Uint8Array ? v : bstr(v, `envelope/${String(key)}`);
     if (typeof key !== "string" && typeof key !== "number") malformed("envelope", "keys must be integers or text");
-    const member: SuitEnvelopeMember = { key, wrapped: wrappedBytes };
+    let wrappedBytes: Uint8Array;
+    let inner: Uint8Array;
+    if (slices) {
+      wrappedBytes = slices[2 * i + 1] as Uint8Array;
+      inner = content(wrappedBytes);
+    } else {
+      const h = preferredHeadLength(value.length);
+      wrappedBytes = new Uint8Array(value.buffer, value.byteOffset - h, value.length + h);
+      inner = value;
+    }
+    i++;
+    const member: SuitEnvelopeMember = {
+      key,
+      wrapped: input === bytes ? wrappedBytes : sameRange(input, bytes, wrappedBytes),
+    };
     members.push(member);
-    bstrHeadLength(wrappedBytes);
     if (typeof key === "string") {
-      integrated.set(key, value as Uint8Array);
+      integrated.set(key, value);
       continue;
     }
     if (!Number.isInteger(key)) malformed("envelope", "keys must be integers or text");
-    const sev = SEVERABLE.find(([, k]) => k === key);
-    if (sev) severable.set(sev[0], member);
-    else if (key === SuitEnvelopeKey.authenticationWrapper) auth = authentication(wrappedBytes, ctx);
-    else if (key === SuitEnvelopeKey.manifest) manifestWrapped = wrappedBytes;
-    else if (key === SuitEnvelopeKey.delegation) deleg = delegation(wrappedBytes, ctx);
+    const sev = severableName(key);
+    if (sev) severable.set(sev, { member, content: inner });
+    else if (key === SuitEnvelopeKey.authenticationWrapper) auth = authentication(inner, ctx);
+    else if (key === SuitEnvelopeKey.manifest) {
+      manifestWrapped = wrappedBytes;
+      manifestContent = inner;
+    } else if (key === SuitEnvelopeKey.delegation) deleg = delegation(inner, ctx);
     // Nothing outside the manifest is authenticated unless the manifest names it, so an envelope member rotkit
     // cannot tie to the manifest (an unknown or application-specific label) is refused, not carried along.
-    else unsupported(at, `unsupported envelope member ${key}`);
+    else unsupported(`envelope/${key}`, `unsupported envelope member ${key}`);
   }
   if (!auth) malformed("envelope", "suit-authentication-wrapper (2) is missing");
-  if (!manifestWrapped) malformed("envelope", "suit-manifest (3) is missing");
+  if (!manifestWrapped || !manifestContent) malformed("envelope", "suit-manifest (3) is missing");
   const raw: RawEnvelope = {
     tagged,
     members,
     authentication: auth.auth,
+    blockValues: auth.values,
     digestBytes: auth.digestBytes,
     manifestWrapped,
+    manifestContent,
     severable,
     integrated,
   };
@@ -172,24 +235,17 @@ export interface DecodedEnvelopeBody {
 
 /** Stage 2a: parses the manifest (after its digest was checked, when verifying). */
 export function decodeManifestPart(raw: RawEnvelope, ctx: SuitContext): SuitManifest {
-  return decodeManifestContent(content(raw.manifestWrapped), "envelope/3", ctx);
+  return decodeManifestContent(raw.manifestContent, "envelope/3", ctx);
 }
 
 /**
  * The severable members the envelope carries, each with the SUIT_Digest the manifest holds for it. §8.5: a
  * severable member in the envelope is only trusted through that digest, so one without it is refused.
  */
-export function severableMembers(
-  raw: RawEnvelope,
-  manifest: SuitManifest,
-): Array<{ name: SeverableName; member: SuitEnvelopeMember; digest: SuitDigest }> {
-  const out: Array<{ name: SeverableName; member: SuitEnvelopeMember; digest: SuitDigest }> = [];
-  for (const [name, member] of raw.severable) {
-    const digest = (manifest[name] as SuitSeverable<unknown> | undefined)?.digest;
-    if (!digest) malformed(`envelope/${member.key}`, `the manifest holds no SUIT_Digest for severable member ${name}`);
-    out.push({ name, member, digest });
-  }
-  return out;
+export function severableDigest(name: SeverableName, member: SuitEnvelopeMember, manifest: SuitManifest): SuitDigest {
+  const digest = (manifest[name] as SuitSeverable<unknown> | undefined)?.digest;
+  if (!digest) malformed(`envelope/${member.key}`, `the manifest holds no SUIT_Digest for severable member ${name}`);
+  return digest;
 }
 
 /**
@@ -198,9 +254,10 @@ export function severableMembers(
  * integrated payloads and integrated dependencies.
  */
 export function assembleEnvelope(raw: RawEnvelope, manifest: SuitManifest, ctx: SuitContext): DecodedEnvelopeBody {
-  for (const { name, member } of severableMembers(raw, manifest)) {
+  for (const [name, { member, content }] of raw.severable) {
+    severableDigest(name, member, manifest);
     const entry = manifest[name] as SuitSeverable<unknown>;
-    entry.value = decodeSeverableContent(name, content(member.wrapped), `envelope/${member.key}`, ctx);
+    entry.value = decodeSeverableContent(name, content, `envelope/${member.key}`, ctx);
   }
   const uris = raw.integrated.size > 0 ? dependencyUris(manifest) : new Set<string>();
   const dependencyKeys: string[] = [];
@@ -222,14 +279,16 @@ export function assembleEnvelope(raw: RawEnvelope, manifest: SuitManifest, ctx: 
   return { envelope, dependencyKeys };
 }
 
-function decodeAt(bytes: Uint8Array, ctx: SuitContext, depth: number): SuitEnvelope {
-  const raw = readEnvelope(bytes, ctx);
+function decodeAt(bytes: Uint8Array, input: Uint8Array, ctx: SuitContext, depth: number): SuitEnvelope {
+  const raw = readEnvelope(bytes, ctx, input);
   const { envelope, dependencyKeys } = assembleEnvelope(raw, decodeManifestPart(raw, ctx), ctx);
   for (const key of dependencyKeys) {
     if (depth >= ctx.maxDependencyDepth) {
       malformed(`envelope/${key}`, `integrated dependencies nested deeper than ${ctx.maxDependencyDepth}`);
     }
-    envelope.integratedDependencies.set(key, decodeAt(integratedBytes(key, envelope), ctx, depth + 1));
+    const dependency = raw.integrated.get(key) as Uint8Array;
+    const dependencyInput = integratedBytes(key, envelope);
+    envelope.integratedDependencies.set(key, decodeAt(dependency, dependencyInput, ctx, depth + 1));
   }
   return envelope;
 }
@@ -255,5 +314,17 @@ export function integratedBytes(key: string, envelope: SuitEnvelope): Uint8Array
  * ```
  */
 export function decodeSuitEnvelopeUnverified(bytes: Uint8Array, options: SuitDecodeOptions = {}): SuitEnvelope {
-  return decodeAt(bytes, suitContext(options), 0);
+  // Decoded values are views of a private copy (independent of the caller's buffer); `members` stay views of
+  // `bytes`, so a member can be located in the input.
+  return decodeAt(ownCopy(bytes), bytes, suitContext(options, true), 0);
+}
+
+/**
+ * A private copy of the caller's envelope (pooled when small). Everything decoded from it is a view of this copy,
+ * one allocation instead of one per byte string, and nothing the caller does to its buffer afterwards reaches
+ * what was decoded or verified.
+ */
+export function ownCopy(bytes: Uint8Array): Uint8Array {
+  if (!isBytes(bytes)) throw new RotkitError("INVALID_ARGUMENT", "SUIT: the envelope must be a Uint8Array");
+  return pooledCopy(bytes);
 }

@@ -315,7 +315,10 @@ export interface SuitEnvelope {
   integratedPayloads: Map<string, Uint8Array>;
   /** Integrated dependencies (trust-domains §7.1.1): text key (the dependency's URI) → its envelope. */
   integratedDependencies: Map<string, SuitEnvelope>;
-  /** Members as received (present after decoding; absent on a built envelope). */
+  /**
+   * Members as received (present after decoding; absent on a built envelope): views of the input of
+   * `decodeSuitEnvelopeUnverified`, of the verified private copy (`bytes`) after `verifySuitEnvelope`.
+   */
   members?: SuitEnvelopeMember[];
 }
 

@@ -1,8 +1,15 @@
 import { type CryptoProvider, constantTimeEqual, RotkitError } from "@rotkit/core";
 import { type SuitAuthOptions, type SuitVerificationKey, verifyAuthenticationBlocks } from "./authenticate.js";
 import { malformed, type SuitContext, type SuitDecodeOptions, suitContext } from "./cbor.js";
-import { checkSuitDigest, suitDigest } from "./digest.js";
-import { assembleEnvelope, decodeManifestPart, integratedBytes, readEnvelope, severableMembers } from "./envelope.js";
+import { digestMismatch, suitDigest, suitHash } from "./digest.js";
+import {
+  assembleEnvelope,
+  decodeManifestPart,
+  integratedBytes,
+  ownCopy,
+  readEnvelope,
+  severableDigest,
+} from "./envelope.js";
 import type { VerifiedSuitEnvelope } from "./types.js";
 import { type SuitUriBinding, suitUriBindings } from "./uris.js";
 
@@ -28,28 +35,46 @@ async function verifyAt(
   ctx: SuitContext,
   depth: number,
 ): Promise<VerifiedSuitEnvelope> {
+  const provider = options.provider;
   const raw = readEnvelope(bytes, ctx);
   // §8.3 / §6.2: the SUIT_Digest must match the bstr-wrapped manifest and be authenticated before the manifest is
   // parsed. The (cheap) digest comparison goes first so a corrupted manifest costs no signature verification.
-  await checkSuitDigest(options.provider, raw.authentication.digest, raw.manifestWrapped, "envelope/3");
-  const signers = await verifyAuthenticationBlocks(raw.authentication.blocks, raw.digestBytes, {
-    ...options,
+  const expected = raw.authentication.digest;
+  const actual = await provider.digest(suitHash(expected.algorithm), raw.manifestWrapped);
+  if (!constantTimeEqual(actual, expected.bytes)) digestMismatch("envelope/3");
+  const signers = await verifyAuthenticationBlocks(
+    raw.authentication.blocks,
+    raw.blockValues,
+    raw.digestBytes,
     keys,
-  });
+    options,
+  );
   const manifest = decodeManifestPart(raw, ctx);
-  for (const { member, digest } of severableMembers(raw, manifest)) {
-    await checkSuitDigest(options.provider, digest, member.wrapped, `envelope/${member.key}`);
+  // §8.5: a severable member the envelope carries is trusted only through the digest the manifest holds for it.
+  for (const [name, { member }] of raw.severable) {
+    const digest = severableDigest(name, member, manifest);
+    const d = await provider.digest(suitHash(digest.algorithm), member.wrapped);
+    if (!constantTimeEqual(d, digest.bytes)) digestMismatch(`envelope/${member.key}`);
   }
   const { envelope, dependencyKeys } = assembleEnvelope(raw, manifest, ctx);
-  // The URI walk binds integrated members to their digests; an envelope without any does not need it.
-  const bindings =
-    envelope.integratedPayloads.size > 0 || dependencyKeys.length > 0
-      ? suitUriBindings(manifest)
-      : new Map<string, SuitUriBinding>();
-  for (const [key, payload] of envelope.integratedPayloads) {
-    await checkIntegrated(options.provider, key, payload, bindings.get(key));
-  }
   const dependencies = new Map<string, VerifiedSuitEnvelope>();
+  const verified: VerifiedSuitEnvelope = {
+    tagged: envelope.tagged,
+    authentication: envelope.authentication,
+    manifest,
+    integratedPayloads: envelope.integratedPayloads,
+    integratedDependencies: dependencies,
+    members: raw.members,
+    signers,
+    bytes,
+  };
+  if (envelope.delegation) verified.delegation = envelope.delegation;
+  if (envelope.integratedPayloads.size === 0 && dependencyKeys.length === 0) return verified;
+  // The URI walk binds integrated members to their digests; an envelope without any does not need it.
+  const bindings = suitUriBindings(manifest);
+  for (const [key, payload] of envelope.integratedPayloads) {
+    await checkIntegrated(provider, key, payload, bindings.get(key));
+  }
   for (const key of dependencyKeys) {
     if (depth >= ctx.maxDependencyDepth) {
       malformed(`envelope/${key}`, `integrated dependencies nested deeper than ${ctx.maxDependencyDepth}`);
@@ -61,13 +86,14 @@ async function verifyAt(
         at: `envelope/${key}`,
       });
     }
+    // A view of this envelope's private copy: the dependency needs no copy of its own.
     const dep = await verifyAt(integratedBytes(key, envelope), depKeys, options, ctx, depth + 1);
     // trust-domains §5.2.2: a dependency's image digest is the digest of its bstr-wrapped manifest.
     const manifestMember = dep.members?.find((m) => m.key === 3);
-    if (manifestMember) await checkIntegrated(options.provider, key, manifestMember.wrapped, bindings.get(key), true);
+    if (manifestMember) await checkIntegrated(provider, key, manifestMember.wrapped, bindings.get(key), true);
     dependencies.set(key, dep);
   }
-  return { ...envelope, integratedDependencies: dependencies, signers, bytes };
+  return verified;
 }
 
 /**
@@ -115,8 +141,9 @@ async function checkIntegrated(
  * ```
  */
 export async function verifySuitEnvelope(bytes: Uint8Array, options: VerifySuitOptions): Promise<VerifiedSuitEnvelope> {
-  if (!options || typeof options !== "object" || !options.provider) {
+  if (!options || typeof options !== "object" || !options.provider || typeof options.provider.digest !== "function") {
     throw new RotkitError("INVALID_ARGUMENT", "SUIT: options with a provider and keys are required");
   }
-  return verifyAt(bytes, options.keys, options, suitContext(options), 0);
+  // Verified from a private copy: the returned model and `bytes` are exactly what was checked.
+  return verifyAt(ownCopy(bytes), options.keys, options, suitContext(options, true), 0);
 }
