@@ -19,9 +19,10 @@ describe("tpm-go-attestation conformance suite", () => {
     expect(logs).toHaveLength(6);
     for (const l of logs) expect(l.got).toBe("valid");
     const certs = results.filter((r) => r.id.startsWith("attributecert/"));
-    // 10 parses matching go-attestation's JSON, 3 signatures under the folder's Intel signing key (SHA-1: skipped),
-    // 4 SHA-256 certificates refused under a key that did not issue them.
-    expect(certs).toHaveLength(10 + 3 + 4);
+    // 10 parses matching go-attestation's JSON, 3 SHA-1 signatures under the folder's Intel signing key (verified with
+    // the legacy allowSha1) and their 3 tampered copies refused, 4 SHA-256 certificates refused under a key that did
+    // not issue them.
+    expect(certs).toHaveLength(10 + 3 + 3 + 4);
     const parses = certs.filter((c) => !c.id.includes("#"));
     expect(parses).toHaveLength(10);
     for (const c of parses) expect(c.got, `${c.id}: ${c.reason}`).toBe("valid");
@@ -30,13 +31,22 @@ describe("tpm-go-attestation conformance suite", () => {
       ["Intel_nuc_pc.cer", "Intel_nuc_pc2.cer", "Intel_pc2.cer"].map((f) => `attributecert/${f}#signature`),
     );
     for (const c of signatures) {
-      expect(c.got).toBe("skipped");
-      expect(c.reason).toMatch(/^SHA-1 signature: rotkit refuses SHA-1/);
+      expect(c.got, `${c.id}: ${c.reason}`).toBe("valid");
+      expect(c.reason).toMatch(/allowSha1/);
     }
+    const tampered = certs.filter((c) => c.id.endsWith("#sha1-tampered"));
+    expect(tampered.map((c) => c.id).sort()).toEqual(
+      ["Intel_nuc_pc.cer", "Intel_nuc_pc2.cer", "Intel_pc2.cer"].map((f) => `attributecert/${f}#sha1-tampered`),
+    );
+    for (const c of tampered) {
+      expect(c.got).toBe("invalid");
+      expect(c.code).toBe("X509_BAD_SIGNATURE");
+    }
+    expect(results.filter((r) => r.got === "skipped")).toEqual([]);
     const foreign = certs.filter((c) => c.id.endsWith("#foreign-issuer-key"));
     expect(foreign).toHaveLength(4);
     for (const c of foreign) expect(c.code).toBe("X509_BAD_SIGNATURE");
-    expect(results).toHaveLength(6 + 6 + 17);
+    expect(results).toHaveLength(6 + 6 + 20);
   });
 
   it("a platform certificate whose decoded fields differ from upstream's JSON fails the case", async () => {

@@ -179,6 +179,49 @@ describe(`go-attestation platform certificates (${DIR})`, () => {
     }
   });
 
+  it("allowSha1 (legacy only): the Intel SHA-1 certificates verify; a tampered one or a wrong key does not", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { publicKeyFromSpki } = await import("@rotkit/core");
+    const otherRsa = publicKeyFromSpki(
+      new Uint8Array(
+        generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "der", type: "spki" }),
+      ),
+    );
+    const ecKey = (await makeIssuer()).key.publicKey;
+    for (const provider of PROVIDERS) {
+      for (const f of ["Intel_nuc_pc.cer", "Intel_nuc_pc2.cer", "Intel_pc2.cer"]) {
+        const ac = parseAttributeCertificate(vec(f));
+        // certificatePolicies, subjectAltName and subjectDirectoryAttributes: critical in these, decoded by the caller
+        const processedCriticalExtensions = ["2.5.29.32", "2.5.29.17", "2.5.29.9"];
+        const opts = { issuer: INTEL_KEY, provider, clock: IN_2025, allowSha1: true, processedCriticalExtensions };
+        const { platform } = await verifyPlatformCertificate(ac, opts);
+        expect(platform.platformManufacturer, f).toMatch(/Intel/);
+        expect((await verifyAttributeCertificate(vec(f), opts)).signatureAlgorithm.oid).toBe("1.2.840.113549.1.1.5");
+        // the default, and an explicit false, still refuse SHA-1
+        expect(await code(() => verifyAttributeCertificate(ac, { ...opts, allowSha1: false }))).toBe(
+          "X509_UNSUPPORTED_ALG",
+        );
+        const sig = ac.signature.slice();
+        sig[sig.length - 1] = (sig[sig.length - 1] as number) ^ 1;
+        expect(await code(() => verifyAttributeCertificate({ ...ac, signature: sig }, opts))).toBe(
+          "X509_BAD_SIGNATURE",
+        );
+        const tbs = ac.tbs.slice();
+        tbs[tbs.length - 1] = (tbs[tbs.length - 1] as number) ^ 1;
+        expect(await code(() => verifyAttributeCertificate({ ...ac, tbs }, opts))).toBe("X509_BAD_SIGNATURE");
+        expect(await code(() => verifyAttributeCertificate(ac, { ...opts, issuer: otherRsa }))).toBe(
+          "X509_BAD_SIGNATURE",
+        );
+        expect(await code(() => verifyAttributeCertificate(ac, { ...opts, issuer: ecKey }))).toBe(
+          "X509_UNSUPPORTED_ALG",
+        );
+        const badParams = { ...ac.signatureAlgorithm, parameters: Uint8Array.of(0x04, 0x00) };
+        const withBadParams = { ...ac, signatureAlgorithm: badParams, tbsSignatureAlgorithm: badParams };
+        expect(await code(() => verifyAttributeCertificate(withBadParams, opts))).toBe("X509_MALFORMED");
+      }
+    }
+  });
+
   it("a SHA-256 certificate under a key that did not issue it is X509_BAD_SIGNATURE", async () => {
     for (const provider of PROVIDERS) {
       const issuer = INTEL_KEY.publicKey!;

@@ -1,7 +1,6 @@
-import { bytesEqual, type CryptoProvider, concatBytes, RotkitError, toHex } from "@rotkit/core";
+import { bytesEqual, type CryptoProvider, concatBytes, RotkitError, sha1, toHex } from "@rotkit/core";
 import { algName, type TpmBank, tpmDigestSize, tpmHash } from "./algs.js";
 import { TpmReader } from "./reader.js";
-import { sha1 } from "./sha1.js";
 
 // TCG PC Client Platform Firmware Profile (PFP) event logs, little-endian:
 // - §10.2.1 TCG_PCClientPCREvent (SHA-1 format): pcrIndex, eventType, digest[20], eventDataSize, event.

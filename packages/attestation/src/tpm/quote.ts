@@ -1,7 +1,6 @@
-import { type CryptoProvider, concatBytes, constantTimeEqual, RotkitError } from "@rotkit/core";
+import { type CryptoProvider, concatBytes, constantTimeEqual, RotkitError, sha1 } from "@rotkit/core";
 import { algName, type TpmBank, tpmHash } from "./algs.js";
 import { checkEventLogAgainstPcrs, type PcrBanks, replayEventLog } from "./eventlog.js";
-import { sha1 } from "./sha1.js";
 import { verifyTpmSignature } from "./signature.js";
 import {
   parseTpmPublic,

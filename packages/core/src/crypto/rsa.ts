@@ -96,11 +96,17 @@ function digestInfoPrefix(alg: HashAlg): Uint8Array {
  * ```
  */
 export function rsaPkcs1Verify(key: RsaKey, hash: HashAlg, data: Uint8Array, sig: Uint8Array): boolean {
+  return emsaPkcs1Matches(key, digestInfoPrefix(hash), nobleHash(hash)(data), sig);
+}
+
+/**
+ * The comparison step of RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2 with §9.2) for a DigestInfo prefix and
+ * the digest already computed: shared by the SHA-2 verifier above and the legacy SHA-1 one (sha1.ts).
+ */
+export function emsaPkcs1Matches(key: RsaKey, prefix: Uint8Array, digest: Uint8Array, sig: Uint8Array): boolean {
   const m = rsavp1(key, sig);
   if (m === undefined) return false;
   const em = bigIntToBytes(m, key.k); // m < n < 256^k
-  const prefix = digestInfoPrefix(hash);
-  const digest = nobleHash(hash)(data);
   const tLen = prefix.length + digest.length;
   if (key.k < tLen + 11) return false; // §9.2 step 3: "intended encoded message length too short"
   // §9.2 step 5: EM = 0x00 || 0x01 || PS (0xff, at least 8) || 0x00 || T

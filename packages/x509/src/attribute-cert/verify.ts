@@ -1,4 +1,12 @@
-import { type Clock, type CryptoProvider, type PublicKey, RotkitError, systemClock } from "@rotkit/core";
+import {
+  bytesEqual,
+  type Clock,
+  type CryptoProvider,
+  type PublicKey,
+  RotkitError,
+  rsaPkcs1Sha1Verify,
+  systemClock,
+} from "@rotkit/core";
 import { type ParseOptions, parseCertificate } from "../cert.js";
 import { algorithmIdentifierEquals } from "../der/algorithm.js";
 import { OID_AUTHORITY_KEY_IDENTIFIER, OID_CRL_DISTRIBUTION_POINTS } from "../extensions/oids.js";
@@ -17,6 +25,9 @@ import type { AttributeCertificate } from "./types.js";
 const OID_AUTHORITY_INFO_ACCESS = "1.3.6.1.5.5.7.1.1";
 /** id-ce-noRevAvail (RFC 5755 §4.3.6). */
 const OID_NO_REV_AVAIL = "2.5.29.56";
+
+/** sha1WithRSAEncryption (RFC 3279 §2.2.1): the only SHA-1 algorithm `allowSha1` admits. */
+const OID_SHA1_WITH_RSA = "1.2.840.113549.1.1.5";
 
 /** The extensions RFC 5755 §4.3 defines that carry nothing a verifier must act on: accepted when critical. */
 const INFORMATIONAL_EXTENSIONS: readonly string[] = [
@@ -38,6 +49,13 @@ export interface VerifyAttributeCertificateOptions extends ParseOptions {
   clock?: Clock;
   /** Critical extension OIDs the caller processes itself (any other critical one is `X509_UNKNOWN_CRITICAL`). */
   processedCriticalExtensions?: readonly string[];
+  /**
+   * Legacy only: accept an RSASSA-PKCS1-v1_5 signature with SHA-1 (sha1WithRSAEncryption), which is otherwise
+   * `X509_UNSUPPORTED_ALG`. For TCG platform certificates issued before the move to SHA-256 (e.g. Intel's 2017
+   * credentials), whose issuer the caller already trusts. SHA-1 collisions are practical: never set this for
+   * certificates an attacker could have had issued. Default false. Certification path validation has no such option.
+   */
+  allowSha1?: boolean;
 }
 
 function issuerKey(ac: AttributeCertificate, issuer: VerifyAttributeCertificateOptions["issuer"]): PublicKey {
@@ -70,6 +88,31 @@ function issuerKey(ac: AttributeCertificate, issuer: VerifyAttributeCertificateO
   return issuer;
 }
 
+/** sha1WithRSAEncryption under `allowSha1`; every other algorithm through the certificate verifier (SHA-1 refused). */
+async function signatureVerifies(
+  ac: AttributeCertificate,
+  key: PublicKey,
+  options: VerifyAttributeCertificateOptions,
+): Promise<boolean> {
+  const alg = ac.signatureAlgorithm;
+  if (options.allowSha1 !== true || alg.oid !== OID_SHA1_WITH_RSA) {
+    return verifySigned(alg, key, ac.tbs, ac.signature, options.provider, "rfc5280");
+  }
+  // RFC 3279 §2.2.1: the parameters are NULL (absent tolerated, as RFC 4055 §5 does for the SHA-2 forms).
+  if (alg.parameters !== undefined && !bytesEqual(alg.parameters, Uint8Array.of(0x05, 0x00))) {
+    throw new RotkitError("X509_MALFORMED", "sha1WithRSAEncryption: parameters must be NULL or absent");
+  }
+  if (key.kty !== "RSA") throw new RotkitError("X509_UNSUPPORTED_ALG", "sha1WithRSAEncryption needs an RSA key");
+  try {
+    return rsaPkcs1Sha1Verify(key, ac.tbs, ac.signature);
+  } catch (e) {
+    if (e instanceof RotkitError && e.code === "CRYPTO_INVALID_KEY") {
+      throw new RotkitError("X509_UNSUPPORTED_ALG", `issuer key not usable: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
 /**
  * Checks the validity period of an attribute certificate at `clock` (RFC 5755 §5: "the time for which the AC is being
  * evaluated is within the AC validity"). Throws `X509_NOT_YET_VALID` or `X509_EXPIRED`.
@@ -90,11 +133,14 @@ export function checkAttributeCertificateValidity(ac: AttributeCertificate, cloc
  * every critical extension is understood (authorityKeyIdentifier, authorityInfoAccess, cRLDistributionPoints,
  * noRevAvail, plus the caller's `processedCriticalExtensions`), the issuer checks of
  * {@link VerifyAttributeCertificateOptions.issuer}, the signature (`X509_BAD_SIGNATURE`; SHA-1 and other refused
- * algorithms are `X509_UNSUPPORTED_ALG`), then the validity period at `clock`.
+ * algorithms are `X509_UNSUPPORTED_ALG`, except sha1WithRSAEncryption under the legacy-only
+ * {@link VerifyAttributeCertificateOptions.allowSha1}), then the validity period at `clock`.
  *
  * @example
  * ```ts
  * const ac = await verifyAttributeCertificate(der, { issuer: issuerCertDer, provider: webCryptoProvider(), clock });
+ * // a 2017 SHA-1 TCG platform certificate from an issuer the caller trusts:
+ * await verifyAttributeCertificate(legacyDer, { issuer: intelCert, provider, clock, allowSha1: true });
  * ```
  */
 export async function verifyAttributeCertificate(
@@ -112,7 +158,7 @@ export async function verifyAttributeCertificate(
     }
   }
   const key = issuerKey(ac, options.issuer);
-  if (!(await verifySigned(ac.signatureAlgorithm, key, ac.tbs, ac.signature, options.provider, "rfc5280"))) {
+  if (!(await signatureVerifies(ac, key, options))) {
     throw new RotkitError("X509_BAD_SIGNATURE", "attribute certificate signature does not verify with the issuer key");
   }
   checkAttributeCertificateValidity(ac, options.clock ?? systemClock());

@@ -14,7 +14,8 @@ import { folderCertificates, judgeOutcome, platformCertCases } from "./tpm-platf
 //   (one flipped quote byte, a wrong nonce) that must be refused. Both crypto providers run every quote case.
 // - attest/*eventlog*: raw TCG PC Client logs: parse and replay.
 // - attributecert/*.cer with a .cer.json: TCG Platform Certificates (tpm-platform-cert.ts): parsed and decoded, the
-//   fields go-attestation's JSON lists compared; signatures checked where the issuer certificate is in the folder.
+//   fields go-attestation's JSON lists compared; signatures checked where the issuer certificate is in the folder
+//   (the 2017 SHA-1 ones under the legacy-only `allowSha1`, each with a tampered copy that must be refused).
 
 // Go's crypto.Hash numbering, which go-attestation's JSON uses for Log.PCRs[].DigestAlg.
 const GO_HASH: Record<number, keyof TpmPcrValues> = { 3: "sha1", 5: "sha256", 6: "sha384", 7: "sha512" };

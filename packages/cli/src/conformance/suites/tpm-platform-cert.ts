@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bytesToBigInt, type CryptoProvider, fixedClock, isRotkitError } from "@rotkit/core";
+import { bytesToBigInt, type CryptoProvider, fixedClock } from "@rotkit/core";
 import {
   ATTRIBUTE_STATUSES,
   type AttributeCertificate,
@@ -33,8 +33,10 @@ import { CaseInputError, caseResult, type Json, type Outcome, outcomeOfError } f
 //   integer, and the platform serial of early credentials is their subjectAltName attribute 2.23.133.2.23.
 // - `#signature` (expected valid; upstream's TestVerifyAttributeCert): when the folder holds the issuer's certificate
 //   (subject = AC issuer, SKI = AC authorityKeyIdentifier), verifyPlatformCertificate with it at the AC's notBefore.
-//   rotkit refuses SHA-1 signatures (X509_UNSUPPORTED_ALG), which go-attestation's low-level check accepts: such a
-//   case is reported skipped, saying so.
+//   A TCG platform certificate is legacy data: Intel's 2017 credentials are signed sha1WithRSAEncryption, which
+//   go-attestation accepts, so the suite passes `allowSha1: true` (rotkit refuses SHA-1 without it).
+// - `#sha1-tampered` (expected invalid, X509_BAD_SIGNATURE): each such SHA-1 certificate with one signature bit
+//   flipped, verified the same way — the opt-in accepts SHA-1, not a bad signature.
 // - `#foreign-issuer-key` (expected invalid, X509_BAD_SIGNATURE): a non-SHA-1 certificate whose issuer is not in the
 //   folder, verified with the key of a certificate that did not issue it.
 
@@ -248,6 +250,13 @@ function issuerIn(certs: readonly Certificate[], ac: AttributeCertificate): Cert
   });
 }
 
+/** A negative case refused with another code than `code` counts as accepted: the refusal was for the wrong reason. */
+function expectCode(code: string, o: Outcome): Outcome {
+  return "got" in o && o.got === "invalid" && o.code !== code
+    ? { got: "valid", code: o.code, reason: `expected ${code}, got ${o.code}: ${o.reason}` }
+    : o;
+}
+
 /**
  * The outcome `fn` reports, or the one its exception stands for.
  *
@@ -300,26 +309,36 @@ export async function platformCertCases(
   const parsed: AttributeCertificate = ac;
   const issuer = issuerIn(certs, parsed);
   const clock = fixedClock(parsed.notBefore);
+  const sha1 = parsed.signatureAlgorithm.oid === SHA1_WITH_RSA;
   if (issuer !== undefined) {
     out.push(
       caseResult(
         `${id}#signature`,
         "valid",
         await judgeOutcome(async () => {
-          try {
-            await verifyPlatformCertificate(parsed, { issuer, provider, clock });
-            return { got: "valid" };
-          } catch (e) {
-            if (isRotkitError(e, "X509_UNSUPPORTED_ALG") && parsed.signatureAlgorithm.oid === SHA1_WITH_RSA)
-              return {
-                skipped: "SHA-1 signature: rotkit refuses SHA-1 (X509_UNSUPPORTED_ALG); go-attestation accepts it",
-              };
-            throw e;
-          }
+          await verifyPlatformCertificate(parsed, { issuer, provider, clock, allowSha1: true });
+          return { got: "valid", reason: sha1 ? "sha1WithRSAEncryption, verified under allowSha1 (legacy)" : "" };
         }),
       ),
     );
-  } else if (parsed.signatureAlgorithm.oid !== SHA1_WITH_RSA && parsed.extensions.some((e) => e.oid === OID_AKI)) {
+    if (sha1) {
+      const signature = parsed.signature.slice();
+      signature[signature.length - 1] = (signature[signature.length - 1] as number) ^ 1;
+      out.push(
+        caseResult(
+          `${id}#sha1-tampered`,
+          "invalid",
+          expectCode(
+            "X509_BAD_SIGNATURE",
+            await judgeOutcome(async () => {
+              await verifyPlatformCertificate({ ...parsed, signature }, { issuer, provider, clock, allowSha1: true });
+              return { got: "valid", reason: "a SHA-1 signature with a flipped bit verified" };
+            }),
+          ),
+        ),
+      );
+    }
+  } else if (!sha1 && parsed.extensions.some((e) => e.oid === OID_AKI)) {
     const other = certs.find((c) => c.publicKey !== undefined);
     if (other?.publicKey !== undefined) {
       const key = other.publicKey;
@@ -327,17 +346,12 @@ export async function platformCertCases(
         caseResult(
           `${id}#foreign-issuer-key`,
           "invalid",
-          await judgeOutcome(async () => {
-            await verifyPlatformCertificate(parsed, { issuer: key, provider, clock });
-            return { got: "valid", reason: "verified under a key that did not issue it" };
-          }).then((o) =>
-            "got" in o && o.got === "invalid" && o.code !== "X509_BAD_SIGNATURE"
-              ? {
-                  got: "valid" as const,
-                  code: o.code,
-                  reason: `expected X509_BAD_SIGNATURE, got ${o.code}: ${o.reason}`,
-                }
-              : o,
+          expectCode(
+            "X509_BAD_SIGNATURE",
+            await judgeOutcome(async () => {
+              await verifyPlatformCertificate(parsed, { issuer: key, provider, clock });
+              return { got: "valid", reason: "verified under a key that did not issue it" };
+            }),
           ),
         ),
       );
