@@ -86,6 +86,7 @@ const duplicates: Case[] = [
   ["a2616101616102", "CBOR_DUPLICATE_KEY"],
   ["a2410100410100", "CBOR_DUPLICATE_KEY"], // byte-string keys: compared by content
   ["a2820102008201020a", "CBOR_DUPLICATE_KEY"], // array keys
+  ["a3810100810200810100", "CBOR_DUPLICATE_KEY"], // the third array key repeats the first
   ["a2a1010200a1010200", "CBOR_DUPLICATE_KEY"], // map keys
   ["a2c10100c10100", "CBOR_DUPLICATE_KEY"], // tag keys
   ["a2f000f000", "CBOR_DUPLICATE_KEY"], // simple-value keys

@@ -62,6 +62,9 @@ export async function signCoseSign1(content: CoseContent, key: KeyHandle): Promi
   return encodeCose(content.tagged === false ? arr : new CborTag(CoseTag.Sign1, arr));
 }
 
+/** The results of parse(): verifyDecodedCoseSign1 takes only these, not look-alikes built elsewhere. */
+let parsedHere: WeakSet<UnverifiedSign1> | undefined;
+
 function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalHeaders"]): UnverifiedSign1 {
   const [p, u, payload, signature] = items as [CborValue, CborValue, CborValue, CborValue];
   const headers = decodeHeaders(p, u, { where: NAME, criticalHeaders });
@@ -69,7 +72,10 @@ function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalH
     throw new RotkitError("COSE_MALFORMED", `${NAME}: payload must be a bstr or nil`);
   }
   if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${NAME}: signature must be a bstr`);
-  return { headers, payload, signature };
+  const out: UnverifiedSign1 = { headers, payload, signature };
+  parsedHere ??= new WeakSet();
+  parsedHere.add(out);
+  return out;
 }
 
 /**
@@ -84,7 +90,8 @@ function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalH
  */
 export async function verifyCoseSign1(bytes: Uint8Array, options: VerifySign1Options): Promise<VerifiedSign1> {
   checkOptions(options);
-  return verifyItems(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options);
+  const decoded = parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
+  return verifyParsed(decoded, options);
 }
 
 /**
@@ -97,7 +104,35 @@ export async function verifyCoseSign1(bytes: Uint8Array, options: VerifySign1Opt
  */
 export async function verifyCoseSign1Value(value: CborValue, options: VerifySign1Options): Promise<VerifiedSign1> {
   checkOptions(options);
-  return verifyItems(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options);
+  return verifyParsed(parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders), options);
+}
+
+/**
+ * Verifies a COSE_Sign1 that {@link decodeCoseSign1Unverified} or {@link decodeCoseSign1Value} returned, without
+ * decoding it again: for trying several candidate keys on one message (the headers name the kid and algorithm
+ * that pick them). Same checks and errors as {@link verifyCoseSign1}; `crit` was checked when the message was
+ * decoded, against the `criticalHeaders` given then. The decoded message must be passed as it was returned
+ * (INVALID_ARGUMENT for anything else).
+ *
+ * @example
+ * ```ts
+ * const msg = decodeCoseSign1Unverified(bytes);
+ * const v = await verifyDecodedCoseSign1(msg, { key: keysByKid.get(toHex(kidOf(msg))), provider });
+ * ```
+ */
+export function verifyDecodedCoseSign1(decoded: UnverifiedSign1, options: VerifySign1Options): Promise<VerifiedSign1> {
+  if (parsedHere === undefined || !parsedHere.has(decoded)) {
+    return Promise.reject(
+      new RotkitError(
+        "INVALID_ARGUMENT",
+        `${NAME}: pass a message decodeCoseSign1Unverified/decodeCoseSign1Value returned`,
+      ),
+    );
+  }
+  if (!options || typeof options !== "object") {
+    return Promise.reject(new RotkitError("INVALID_ARGUMENT", `${NAME}: options are required`));
+  }
+  return verifyParsed(decoded, options);
 }
 
 function checkOptions(options: VerifySign1Options): void {
@@ -105,8 +140,8 @@ function checkOptions(options: VerifySign1Options): void {
     throw new RotkitError("INVALID_ARGUMENT", `${NAME}: options are required`);
 }
 
-async function verifyItems(items: CborValue[], options: VerifySign1Options): Promise<VerifiedSign1> {
-  const { headers, payload: item, signature } = parse(items, options.criticalHeaders);
+async function verifyParsed(decoded: UnverifiedSign1, options: VerifySign1Options): Promise<VerifiedSign1> {
+  const { headers, payload: item, signature } = decoded;
   const info = signatureAlgorithm(headers, NAME, options);
   const payload = layerPayload(item, options.detachedPayload, NAME);
   // A plain key needs no resolver round trip (one promise less on every server-side verification).
@@ -134,4 +169,20 @@ export function decodeCoseSign1Unverified(
   options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
 ): UnverifiedSign1 {
   return parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
+}
+
+/**
+ * Like {@link decodeCoseSign1Unverified}, for an already decoded COSE_Sign1 (tag 18 or an untagged array): NOT
+ * verified. Pass the result to {@link verifyDecodedCoseSign1} to verify it without decoding it again.
+ *
+ * @example
+ * ```ts
+ * const msg = decodeCoseSign1Value(decodeCbor(bytes), { requireTag: true });
+ * ```
+ */
+export function decodeCoseSign1Value(
+  value: CborValue,
+  options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
+): UnverifiedSign1 {
+  return parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
 }

@@ -9,7 +9,13 @@ import {
 } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import { coseKeyFromPublicKey } from "../src/key.js";
-import { decodeCoseSign1Unverified, signCoseSign1, verifyCoseSign1 } from "../src/sign1.js";
+import {
+  decodeCoseSign1Unverified,
+  decodeCoseSign1Value,
+  signCoseSign1,
+  verifyCoseSign1,
+  verifyDecodedCoseSign1,
+} from "../src/sign1.js";
 import { code } from "./helpers/errors.js";
 import { testKey } from "./helpers/keys.js";
 
@@ -153,6 +159,54 @@ describe("COSE_Sign1 negatives", () => {
         /^COSE_/,
       );
     }
+  });
+});
+
+describe("COSE_Sign1 decoded once, verified with several keys", () => {
+  const provider = nobleProvider();
+  const key = testKey("ES256");
+  const other = testKey("ESP256");
+  const edKey = testKey("Ed25519");
+
+  it("verifies what decodeCoseSign1Unverified / decodeCoseSign1Value returned, with the same checks", async () => {
+    const msg = await signCoseSign1({ payload, detached: true }, key);
+    const fromBytes = decodeCoseSign1Unverified(msg, { requireTag: true });
+    const fromValue = decodeCoseSign1Value(decodeCbor(msg), { requireTag: true });
+    expect(fromValue.signature).toEqual(fromBytes.signature);
+    for (const decoded of [fromBytes, fromValue]) {
+      // Wrong keys first (another P-256 key, a key of another type), then the right one, on the same decoded message.
+      expect(
+        await code(() => verifyDecodedCoseSign1(decoded, { key: other.publicKey, provider, detachedPayload: payload })),
+      ).toBe("COSE_BAD_SIGNATURE");
+      expect(
+        await code(() => verifyDecodedCoseSign1(decoded, { key: edKey.publicKey, provider, detachedPayload: payload })),
+      ).toBe("COSE_ALG_MISMATCH");
+      const v = await verifyDecodedCoseSign1(decoded, { key: key.publicKey, provider, detachedPayload: payload });
+      expect(v.payload).toEqual(payload);
+      expect(v.alg.name).toBe("ES256");
+      expect(await code(() => verifyDecodedCoseSign1(decoded, { key: key.publicKey, provider }))).toBe(
+        "COSE_DETACHED_PAYLOAD_REQUIRED",
+      );
+      const tampered = Uint8Array.from(payload, (b, i) => (i === 0 ? b ^ 1 : b));
+      expect(
+        await code(() => verifyDecodedCoseSign1(decoded, { key: key.publicKey, provider, detachedPayload: tampered })),
+      ).toBe("COSE_BAD_SIGNATURE");
+    }
+  });
+
+  it("refuses look-alikes it did not decode, and checks the shape of a decoded value", async () => {
+    const msg = await signCoseSign1({ payload }, key);
+    const decoded = decodeCoseSign1Unverified(msg);
+    const copy = { ...decoded };
+    expect(await code(() => verifyDecodedCoseSign1(copy, { key: key.publicKey, provider }))).toBe("INVALID_ARGUMENT");
+    expect(await code(() => verifyDecodedCoseSign1(decoded, undefined as never))).toBe("INVALID_ARGUMENT");
+    const untagged = (decodeCbor(msg) as CborTag).value;
+    expect(await code(() => decodeCoseSign1Value(untagged, { requireTag: true }))).toBe("COSE_WRONG_TAG");
+    expect(await code(() => decodeCoseSign1Value(new CborTag(17, untagged)))).toBe("COSE_WRONG_TAG");
+    expect(await code(() => decodeCoseSign1Value([1, 2, 3]))).toBe("COSE_MALFORMED");
+    expect(
+      (await verifyDecodedCoseSign1(decodeCoseSign1Value(untagged), { key: key.publicKey, provider })).payload,
+    ).toEqual(payload);
   });
 });
 

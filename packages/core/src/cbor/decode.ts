@@ -28,8 +28,14 @@ interface Frame {
   keyStart: number;
   prevKeyStart: number;
   prevKeyEnd: number;
-  /** Canonical encodings (hex) of the non-primitive keys seen, for duplicate detection. */
+  /**
+   * Canonical encodings of the non-primitive keys seen, for duplicate detection. Built when a second such key
+   * arrives: a map with one (a SUIT text map's component key) never needs it.
+   */
   objectKeys: Set<string> | undefined;
+  /** The first non-primitive key of the map and where it starts, until objectKeys is built. */
+  firstObjectKey: CborValue;
+  firstObjectKeyStart: number;
 }
 
 const EMPTY_ARRAY: CborValue[] = [];
@@ -49,6 +55,8 @@ function newFrame(): Frame {
     prevKeyStart: -1,
     prevKeyEnd: -1,
     objectKeys: undefined,
+    firstObjectKey: undefined,
+    firstObjectKeyStart: -1,
   };
 }
 
@@ -105,12 +113,21 @@ function internAscii(b: Uint8Array, from: number, to: number, h: number): string
     // Slot 0-length entries are "" and match only an empty string, which is what they are.
     if (k === n) return internStr[slot] as string;
   }
-  let s = "";
-  for (let k = from; k < to; k++) s += String.fromCharCode(b[k] as number);
+  const s = asciiString(b, from, to);
   internBytes.set(b.subarray(from, to), base);
   internLen[slot] = n;
   internStr[slot] = s;
   return s;
+}
+
+/**
+ * An ASCII range as a string: a plain array through fromCharCode.apply is markedly faster than a typed-array view,
+ * and than adding one character at a time (which also leaves a rope to flatten).
+ */
+function asciiString(b: Uint8Array, from: number, to: number): string {
+  const codes = new Array<number>(to - from);
+  for (let k = from; k < to; k++) codes[k - from] = b[k] as number;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** Decoding state of one call (one item, or all items of a sequence). */
@@ -219,12 +236,7 @@ class Reader {
       i++;
     }
     if (i === to && to - from <= INTERN_MAX) return internAscii(b, from, to, h);
-    if (i === to && to - from <= 1024) {
-      // A plain array is markedly faster through fromCharCode.apply than a typed-array view.
-      const codes = new Array<number>(to - from);
-      for (let k = from; k < to; k++) codes[k - from] = b[k] as number;
-      return String.fromCharCode.apply(null, codes);
-    }
+    if (i === to && to - from <= 1024) return asciiString(b, from, to);
     try {
       return utf8Decode(b, from, to);
     } catch (e) {
@@ -348,6 +360,7 @@ class Reader {
     f.prevKeyStart = -1;
     f.prevKeyEnd = -1;
     f.objectKeys = undefined;
+    f.firstObjectKey = undefined;
     return f;
   }
 
@@ -359,10 +372,17 @@ class Reader {
     if (o.rejectDuplicateKeys) {
       if (typeof key === "object" && key !== null) {
         // Non-primitive keys are compared by canonical identity: their deterministic encoding.
-        const id = keyId(canonical(key, f.keyStart));
-        if (f.objectKeys === undefined) f.objectKeys = new Set();
-        else if (f.objectKeys.has(id)) fail("CBOR_DUPLICATE_KEY", "duplicate map key", f.keyStart);
-        f.objectKeys.add(id);
+        if (f.firstObjectKey === undefined) {
+          f.firstObjectKey = key;
+          f.firstObjectKeyStart = f.keyStart;
+        } else {
+          if (f.objectKeys === undefined) {
+            f.objectKeys = new Set([keyId(canonical(f.firstObjectKey, f.firstObjectKeyStart))]);
+          }
+          const id = keyId(canonical(key, f.keyStart));
+          if (f.objectKeys.has(id)) fail("CBOR_DUPLICATE_KEY", "duplicate map key", f.keyStart);
+          f.objectKeys.add(id);
+        }
       } else if (f.map.has(key)) {
         // Primitive keys: Map's SameValueZero is exactly the collision that would lose an entry (it also
         // catches 1 vs 1.0 and 0 vs -0.0, which the JS data model cannot tell apart).

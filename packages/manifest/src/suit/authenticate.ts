@@ -4,6 +4,7 @@ import {
   type CoseKey,
   CoseTag,
   coseStructure,
+  decodeCoseSign1Value,
   decodeHeaders,
   HeaderLabel,
   keyFitsAlg,
@@ -13,8 +14,8 @@ import {
   type VerifyKey,
   verifyCoseMac0Value,
   verifyCoseMacValue,
-  verifyCoseSign1Value,
   verifyCoseSignValue,
+  verifyDecodedCoseSign1,
 } from "@rotkit/cose";
 import type { SuitAuthenticationBlock, SuitSignerResult } from "./types.js";
 
@@ -104,18 +105,24 @@ function verifySign1(
   keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
 ): Promise<Verified> {
-  // The block's headers choose the keys to try; the block was decoded once, by the envelope reader.
-  const items = coseStructure(value, CoseTag.Sign1, 4, "COSE_Sign1", { requireTag: true });
-  const headers = decodeHeaders(items[0] as CborValue, items[1] as CborValue, { where: "COSE_Sign1" });
-  const info = signatureAlgorithm(headers, where, o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : {});
+  // Decoded once (the envelope reader decoded the CBOR): its headers choose the keys to try, each attempt reuses it.
+  const decoded = decodeCoseSign1Value(value, { requireTag: true });
+  const headers = decoded.headers;
+  const info = signatureAlgorithm(headers, where, allowed(o));
   const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
-  const options = { provider: o.provider, detachedPayload, requireTag: true, ...allowed(o) };
   return tryKeys(
     keys,
     o,
     where,
     (key) => !isSecret(key) && kidAllows(key, kid) && keyFitsAlg(key as VerifyKey, info, where),
-    (key) => verifyCoseSign1Value(value, { ...options, key: key as VerifyKey }),
+    (key) =>
+      verifyDecodedCoseSign1(decoded, {
+        provider: o.provider,
+        detachedPayload,
+        requireTag: true,
+        allowedAlgs: o.allowedAlgs,
+        key: key as VerifyKey,
+      }),
   );
 }
 
@@ -127,18 +134,26 @@ function verifyMac0(
   o: SuitAuthOptions,
 ): Promise<Verified> {
   const kid = blockKid(value, CoseTag.Mac0, "COSE_Mac0");
-  const options = { provider: o.provider, detachedPayload, requireTag: true, ...allowed(o) };
   return tryKeys(
     keys,
     o,
     where,
     (key) => isSecret(key) && kidAllows(key, kid),
-    (key) => verifyCoseMac0Value(value, { ...options, key: key as MacKey }),
+    (key) =>
+      verifyCoseMac0Value(value, {
+        provider: o.provider,
+        detachedPayload,
+        requireTag: true,
+        allowedAlgs: o.allowedAlgs,
+        key: key as MacKey,
+      }),
   );
 }
 
+const NO_POLICY: { allowedAlgs?: AlgPolicy } = {};
+
 function allowed(o: SuitAuthOptions): { allowedAlgs?: AlgPolicy } {
-  return o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : {};
+  return o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : NO_POLICY;
 }
 
 async function verifyBlock(
