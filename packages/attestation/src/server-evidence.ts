@@ -1,6 +1,7 @@
 import { RotkitError, utf8Decode } from "@rotkit/core";
 import { decodeEatClaimsJson } from "./eat/claims.js";
-import { checkEatNonce } from "./eat/verify.js";
+import { nestedCtx, verifySubmodules } from "./eat/nested.js";
+import { checkEatNonce, type VerifyEatOptions, verifyEatCborToken } from "./eat/verify.js";
 import {
   detectEvidenceFormat,
   type EvidenceResult,
@@ -8,10 +9,10 @@ import {
   verifyEvidence as verifyEvidencePortable,
 } from "./evidence.js";
 import { verifyDiceX509Chain } from "./server/dice-x509.js";
-import { type JwtVerifyKey, verifyEatJsonBundle, verifyEatJwt } from "./server-eat-jwt.js";
+import { type JwtVerifyKey, verifyEatJsonBundle, verifyEatJwt, withNestedJwt } from "./server-eat-jwt.js";
 
 // The server entry's verifyEvidence: the portable one plus JWT / JSON EATs (jose) and X.509 DICE chains
-// (@rotkit/x509), which a device build never needs.
+// (@rotkit/x509), which a device build never needs — nested JWTs in EAT submods included.
 
 export interface ServerVerifyEvidenceOptions extends Omit<VerifyEvidenceOptions, "key"> {
   key?: VerifyEvidenceOptions["key"] | JwtVerifyKey;
@@ -64,6 +65,8 @@ export async function verifyEvidence(
       }
       const claims = decodeEatClaimsJson(obj);
       if (options.nonce !== undefined) checkEatNonce(claims, options.nonce);
+      const eatOpts = withNestedJwt(options as VerifyEatOptions);
+      await verifySubmodules(claims, eatOpts, nestedCtx(eatOpts), verifyEatCborToken);
       return { format: "eat-uccs", claims, result: { format: "eat-uccs", claims } };
     }
     const r = await verifyEatJwt(t, jwtOpts);
@@ -77,7 +80,8 @@ export async function verifyEvidence(
     const r = await verifyDiceX509Chain(diceOpts as unknown as Parameters<typeof verifyDiceX509Chain>[0]);
     return { format, claims: r, result: r };
   }
-  return verifyEvidencePortable(input, options as VerifyEvidenceOptions);
+  // nested JWTs inside CBOR EATs are verified with this entry's JWT verifier
+  return verifyEvidencePortable(input, withNestedJwt(options as VerifyEvidenceOptions));
 }
 
 function decodeText(b: Uint8Array): string {

@@ -1,4 +1,5 @@
 import { type CborMap, CborTag, type CborValue, fromBase64Url, RotkitError } from "@rotkit/core";
+import { ownProperty } from "./own.js";
 
 // EAT claims (RFC 9711 §4) and the CWT/JWT registered claims (RFC 8392 §3.1, RFC 7519 §4.1) decoded into typed
 // fields. One decoder serves both encodings: CBOR claims-sets (integer labels) and JSON claims-sets (names), since
@@ -137,15 +138,37 @@ export interface MeasurementResults {
   results: { id: string | Uint8Array; result: "success" | "fail" | "not-run" | "absent" }[];
 }
 
+/**
+ * A nested token the verifier checked with the key the caller gave for its submodule path (RFC 9711 §4.2.18: a
+ * nested token is a complete token, secured on its own): its form and its own claims (with its own submodules, verified in turn).
+ */
+export interface VerifiedNestedToken {
+  verified: true;
+  format: "eat-cwt" | "eat-uccs" | "eat-deb" | "eat-jwt";
+  claims: EatClaims;
+  /** COSE algorithm id of a nested CWT's signature or MAC. */
+  alg?: number;
+  /** Detached claims-sets of a nested bundle, each bound by its digest. */
+  detached?: Record<string, EatClaims>;
+}
+
+/** Not verified: decoded only, or no key was given for it (`verified: false`; its claims are not read). */
+export interface UnverifiedNestedToken {
+  verified: false;
+}
+
 /** A submodule (RFC 9711 §4.2.18). */
 export type Submodule =
   | { kind: "claims"; claims: EatClaims }
-  /** A nested CBOR token (CWT, UCCS, DEB…): carried, not verified here — verify it with its own key. */
-  | { kind: "nested-cbor"; token: Uint8Array }
-  /** A nested JSON-encoded token: the JSON-Selector type ("JWT", "CBOR", "BUNDLE") and the token. */
-  | { kind: "nested-json"; type: string; token: unknown }
+  /** A nested CBOR token (CWT, UCCS, DEB): verified only by the EAT verifiers, with `submoduleKeys`. */
+  | ({ kind: "nested-cbor"; token: Uint8Array } & (UnverifiedNestedToken | VerifiedNestedToken))
+  /** A nested JSON-encoded token: the JSON-Selector type ("JWT", "BUNDLE", …) and the token. */
+  | ({ kind: "nested-json"; type: string; token: unknown } & (UnverifiedNestedToken | VerifiedNestedToken))
   /** The digest of a detached claims-set (RFC 9711 §4.2.18.2); DEB verification checks it. */
   | { kind: "digest"; alg: number | string; digest: Uint8Array };
+
+/** The nested-token forms of {@link Submodule}. */
+export type NestedTokenSubmodule = Extract<Submodule, { kind: "nested-cbor" | "nested-json" }>;
 
 /** A decoded EAT claims-set. Every field is optional: which claims are required is a profile's business. */
 export interface EatClaims {
@@ -433,7 +456,7 @@ function submods(c: Ctx, name: string, v: unknown): Record<string, Submodule> {
   for (const [k, sub] of entries) {
     if (typeof k !== "string") c.fail(name, "submodule names must be text");
     if (Object.hasOwn(out, k)) c.fail(name, `submodule "${k}" repeated`);
-    out[k] = submodule(c, name, k, sub);
+    ownProperty(out, k, submodule(c, name, k, sub));
   }
   return out;
 }
@@ -458,12 +481,11 @@ function submodule(c: Ctx, name: string, key: string, v: unknown): Submodule {
       if (!Array.isArray(d) || d.length !== 2) c.fail(where, "DIGEST is [alg, digest]");
       return { kind: "digest", alg: digestAlg(c, where, d[0]), digest: b64(c, where, d[1]) };
     }
-    if (type === "CBOR") return { kind: "nested-cbor", token: b64(c, where, v[1]) };
-    if (type === "JWT" || type === "BUNDLE") return { kind: "nested-json", type, token: v[1] };
-    return { kind: "nested-json", type, token: v[1] };
+    if (type === "CBOR") return { kind: "nested-cbor", token: b64(c, where, v[1]), verified: false };
+    return { kind: "nested-json", type, token: v[1], verified: false };
   }
   if (v instanceof Map) return { kind: "claims", claims: nestedClaims(c, key, v) };
-  if (v instanceof Uint8Array) return { kind: "nested-cbor", token: v };
+  if (v instanceof Uint8Array) return { kind: "nested-cbor", token: v, verified: false };
   if (typeof v === "string") {
     // JSON-Token-Inside-CBOR-Token: the text is a JSON-encoded JSON-Selector (RFC 9711 §4.2.18.1)
     let sel: unknown;
@@ -475,7 +497,7 @@ function submodule(c: Ctx, name: string, key: string, v: unknown): Submodule {
     if (!Array.isArray(sel) || sel.length !== 2 || typeof sel[0] !== "string" || sel[0] === "DIGEST") {
       c.fail(where, "a text submodule must be a JSON-Selector [type, token] (DIGEST not allowed in CBOR)");
     }
-    return { kind: "nested-json", type: sel[0], token: sel[1] };
+    return { kind: "nested-json", type: sel[0], token: sel[1], verified: false };
   }
   if (Array.isArray(v)) {
     if (v.length !== 2) c.fail(where, "a detached digest is [alg, digest]");
@@ -531,7 +553,7 @@ function setClaim(c: Ctx, out: EatClaims, name: EatClaimName, v: unknown): void 
           : c.fail(name, "must be a map");
       if (entries.length === 0) c.fail(name, "must not be empty");
       const m: Record<string, Ueid> = {};
-      for (const [k, x] of entries) m[text(c, name, k)] = ueid(c, name, x);
+      for (const [k, x] of entries) ownProperty(m, text(c, name, k), ueid(c, name, x));
       out.sueids = m;
       return;
     }
@@ -613,7 +635,7 @@ function decodeWith(c: Ctx, v: unknown): EatClaims {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       const name = JSON_NAME.get(k);
       if (name) setClaim(c, out, name, x);
-      else unknown[k] = x;
+      else ownProperty(unknown, k, x);
     }
     return out;
   }

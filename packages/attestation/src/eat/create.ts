@@ -17,7 +17,10 @@ import { EatTag } from "./verify.js";
 /** A submodule to put in `submods` (RFC 9711 §4.2.18). */
 export type SubmoduleInput =
   | { claims: EatClaimsInput }
+  /** A nested CBOR token (a CWT from `createEat`, a UCCS, a bundle): carried as a bstr. */
   | { token: Uint8Array }
+  /** A nested JWT: carried as the text JSON-Selector `["JWT", jwt]` (JSON-Token-Inside-CBOR-Token). */
+  | { jwt: string }
   | { digest: { alg: number; value: Uint8Array } };
 
 /** Typed claims for {@link createEat}. Every value is checked by the same decoder a verifier runs. */
@@ -106,6 +109,7 @@ export function encodeEatClaims(c: EatClaimsInput, depth = 0): CborMap {
     for (const [name, sub] of Object.entries(c.submods)) {
       if ("claims" in sub) s.set(name, encodeEatClaims(sub.claims, depth + 1));
       else if ("token" in sub) s.set(name, sub.token);
+      else if ("jwt" in sub) s.set(name, JSON.stringify(["JWT", sub.jwt]));
       else s.set(name, [sub.digest.alg, sub.digest.value]);
     }
     put(L.submods, s);

@@ -3,12 +3,9 @@ import {
   CborTag,
   type CborValue,
   type CryptoProvider,
-  constantTimeEqual,
   decodeCbor,
-  type HashAlg,
   isRotkitError,
   RotkitError,
-  utf8Encode,
 } from "@rotkit/core";
 import {
   type CoseHeaders,
@@ -21,7 +18,13 @@ import {
   verifyCoseSign1Value,
 } from "@rotkit/cose";
 import type { EvidenceVerifyOptions } from "../types.js";
-import { type DecodeEatClaimsOptions, decodeEatClaims, type EatClaims, type Submodule } from "./claims.js";
+import { type DecodeEatClaimsOptions, decodeEatClaims, type EatClaims, type NestedTokenSubmodule } from "./claims.js";
+import { checkDigestsAt } from "./detached.js";
+import { detachedPath, nestedCtx, verifySubmodules, withNestedCtx } from "./nested.js";
+import { checkEatNonce } from "./nonce.js";
+import { ownProperty } from "./own.js";
+
+export { checkEatNonce } from "./nonce.js";
 
 // Verifying EAT token forms (RFC 9711 §5, §7): CWT (RFC 8392, COSE_Sign1 / COSE_Mac0, optional tag 61), UCCS
 // (RFC 9781, tag 601: unsigned, only over a trusted channel), and the CBOR Detached EAT Bundle (RFC 9711 §5,
@@ -45,7 +48,46 @@ export interface VerifyEatOptions extends EvidenceVerifyOptions {
   leewaySeconds?: number;
   /** Maximum nesting of submodules. Default 8. */
   maxSubmodDepth?: number;
+  /**
+   * How to verify the nested tokens in `submods` (RFC 9711 §4.2.18): a function of the submodule names from the top
+   * token down (`["radio"]`, `["radio", "baseband"]`) and the nested token, returning its key (and form options) or
+   * `undefined` to leave it unverified. A nested token is verified with this key only, never the enclosing one.
+   */
+  submoduleKeys?: SubmoduleKeyResolver;
+  /** Refuse (ATTEST_NESTED_UNVERIFIED) any nested token `submoduleKeys` gives no key for. Default false. */
+  requireNestedVerified?: boolean;
+  /** How deep nested tokens are verified (the top token is depth 0). Default 4; deeper is ATTEST_CLAIM_INVALID. */
+  maxNestedDepth?: number;
 }
+
+/** How to verify one nested token: what {@link VerifyEatOptions.submoduleKeys} returns for it. */
+export interface NestedTokenKey {
+  /**
+   * A nested CWT: signature key, MAC key or a function of its COSE headers. A nested JWT (server entry): an HMAC
+   * secret, JWK, CryptoKey or core PublicKey.
+   */
+  key?: VerifyKey | MacKey | KeyResolver | object;
+  /** A nested untagged COSE message: which one it is. */
+  untaggedType?: "sign1" | "mac0";
+  /** Accept a nested UCCS (tag 601): the caller vouches for it, as for a top-level one (RFC 9781 §3). */
+  trustedChannel?: boolean;
+  /** A nested JWT: the JWS algorithms allowed. */
+  algorithms?: string[];
+}
+
+/**
+ * Gives the key of the nested token at `path` (submodule names from the top token), or `undefined` for none.
+ *
+ * @example
+ * ```ts
+ * const submoduleKeys: SubmoduleKeyResolver = (path) =>
+ *   path.join("/") === "radio" ? { key: radioKey.publicKey } : undefined;
+ * ```
+ */
+export type SubmoduleKeyResolver = (
+  path: readonly string[],
+  submodule: NestedTokenSubmodule,
+) => NestedTokenKey | undefined;
 
 export interface VerifiedEat {
   format: "eat-cwt" | "eat-uccs" | "eat-deb" | "eat-jwt";
@@ -59,15 +101,6 @@ export interface VerifiedEat {
   /** Detached claims-sets of a bundle, each verified against the main token's digest. */
   detached?: Record<string, EatClaims>;
 }
-
-const HASH_BY_ALG = new Map<number | string, HashAlg>([
-  [-16, "SHA-256"],
-  [-43, "SHA-384"],
-  [-44, "SHA-512"],
-  ["SHA-256", "SHA-256"],
-  ["SHA-384", "SHA-384"],
-  ["SHA-512", "SHA-512"],
-]);
 
 /** Re-throws decoding errors of untrusted bytes as ATTEST_MALFORMED; keeps other RotkitErrors. */
 function malformed(e: unknown, what: string): never {
@@ -106,30 +139,6 @@ function cwtTimes(c: EatClaims): CwtClaims {
   return t;
 }
 
-/**
- * Checks the token's nonce against the verifier's (RFC 9711 §4.1), in constant time per candidate. A JSON nonce
- * (text) is compared as its UTF-8 bytes. ATTEST_CLAIM_MISSING when there is none, ATTEST_NONCE_MISMATCH otherwise.
- *
- * @example
- * ```ts
- * checkEatNonce(claims, expectedNonce);
- * ```
- */
-export function checkEatNonce(claims: EatClaims, expected: Uint8Array): void {
-  if (!claims.nonce || claims.nonce.length === 0) {
-    throw new RotkitError("ATTEST_CLAIM_MISSING", "EAT claim nonce (10 / eat_nonce) is missing", {
-      at: "claims/nonce",
-    });
-  }
-  let ok = false;
-  for (const n of claims.nonce) {
-    const bytes = typeof n === "string" ? utf8Encode(n) : n;
-    if (bytes.length === expected.length && constantTimeEqual(bytes, expected)) ok = true;
-  }
-  if (!ok)
-    throw new RotkitError("ATTEST_NONCE_MISMATCH", "EAT nonce is not the verifier's nonce", { at: "claims/nonce" });
-}
-
 /** Freshness and time checks common to every EAT form. */
 export function checkEatFreshness(claims: EatClaims, options: VerifyEatOptions): void {
   checkCwtTimes(cwtTimes(claims), options.clock, options.leewaySeconds ?? 0);
@@ -164,7 +173,7 @@ function checkConstrainedProfile(
   if (!claims.nonce || claims.nonce.length === 0) fail("the nonce claim is required");
 }
 
-function claimsOf(payload: Uint8Array, options: VerifyEatOptions, path = "claims"): EatClaims {
+function claimsOf(payload: Uint8Array, options: VerifyEatOptions, path: string): EatClaims {
   const v = decodeEatCbor(payload, "EAT claims-set");
   const o: DecodeEatClaimsOptions = { path };
   if (options.maxSubmodDepth !== undefined) o.maxSubmodDepth = options.maxSubmodDepth;
@@ -232,11 +241,13 @@ function requireOptions(options: VerifyEatOptions, what: string): void {
  */
 export async function verifyEatCwt(bytes: Uint8Array, options: VerifyEatOptions): Promise<VerifiedEat> {
   requireOptions(options, "verifyEatCwt");
+  const ctx = nestedCtx(options);
   const v = decodeEatCbor(bytes, "EAT CWT");
   const r = await verifyCoseValue(v, options);
-  const claims = claimsOf(r.payload, options);
+  const claims = claimsOf(r.payload, options, ctx.at);
   checkEatFreshness(claims, options);
   if (isConstrainedProfile(claims)) checkConstrainedProfile(bytes, claims, "eat-cwt", r.alg);
+  await verifySubmodules(claims, options, ctx, verifyEatCborToken);
   return { format: "eat-cwt", claims, headers: r.headers, coseType: r.type, alg: r.alg };
 }
 
@@ -261,11 +272,13 @@ export async function verifyEatUccs(bytes: Uint8Array, options: VerifyEatOptions
       "UCCS (tag 601) is unsigned: accepted only with trustedChannel: true (RFC 9781 §3)",
     );
   }
-  const o: DecodeEatClaimsOptions = {};
+  const ctx = nestedCtx(options);
+  const o: DecodeEatClaimsOptions = { path: ctx.at };
   if (options.maxSubmodDepth !== undefined) o.maxSubmodDepth = options.maxSubmodDepth;
   const claims = decodeEatClaims(v.value, o);
   checkEatFreshness(claims, options);
   if (isConstrainedProfile(claims)) checkConstrainedProfile(bytes, claims, "eat-uccs", undefined);
+  await verifySubmodules(claims, options, ctx, verifyEatCborToken);
   return { format: "eat-uccs", claims };
 }
 
@@ -285,48 +298,7 @@ export async function checkDetachedDigests(
   detached: Record<string, Uint8Array>,
   provider: CryptoProvider,
 ): Promise<void> {
-  const submods: Record<string, Submodule> = main.submods ?? {};
-  for (const [name, bytes] of Object.entries(detached)) {
-    const sub = Object.hasOwn(submods, name) ? submods[name] : undefined;
-    if (sub?.kind !== "digest") {
-      throw new RotkitError(
-        "ATTEST_DIGEST_MISMATCH",
-        `detached claims-set "${name}" has no detached-digest submodule in the main token`,
-        { at: `detached/${name}` },
-      );
-    }
-    const hash = HASH_BY_ALG.get(sub.alg);
-    if (!hash) {
-      throw new RotkitError(
-        "ATTEST_CLAIM_INVALID",
-        `EAT claim submods: digest algorithm ${String(sub.alg)} unsupported`,
-        {
-          at: `claims/submods/${name}`,
-        },
-      );
-    }
-    const d = await provider.digest(hash, bytes);
-    if (d.length !== sub.digest.length || !constantTimeEqual(d, sub.digest)) {
-      throw new RotkitError(
-        "ATTEST_DIGEST_MISMATCH",
-        `detached claims-set "${name}" does not match its ${hash} digest`,
-        {
-          at: `detached/${name}`,
-        },
-      );
-    }
-  }
-  for (const [name, sub] of Object.entries(submods)) {
-    if (sub.kind === "digest" && !Object.hasOwn(detached, name)) {
-      throw new RotkitError(
-        "ATTEST_CLAIM_MISSING",
-        `detached claims-set "${name}" named by submods is not in the bundle`,
-        {
-          at: `detached/${name}`,
-        },
-      );
-    }
-  }
+  return checkDigestsAt(main, detached, provider, nestedCtx({}));
 }
 
 /** The two parts of a CBOR Detached EAT Bundle, not verified. */
@@ -373,7 +345,7 @@ export function decodeEatBundleUnverified(bytes: Uint8Array | CborValue): EatBun
         at: "bundle[1]",
       });
     }
-    detached[k] = b;
+    ownProperty(detached, k, b);
   }
   return { mainToken: main, detached };
 }
@@ -391,11 +363,37 @@ export function decodeEatBundleUnverified(bytes: Uint8Array | CborValue): EatBun
  */
 export async function verifyEatBundle(bytes: Uint8Array, options: VerifyEatOptions): Promise<VerifiedEat> {
   requireOptions(options, "verifyEatBundle");
+  options = withNestedCtx(options);
+  const ctx = nestedCtx(options);
   const { mainToken, detached } = decodeEatBundleUnverified(bytes);
   const main = await verifyEatCwt(mainToken, options);
   if (isConstrainedProfile(main.claims)) checkConstrainedProfile(bytes, main.claims, "eat-deb", main.alg);
-  await checkDetachedDigests(main.claims, detached, options.provider);
+  await checkDigestsAt(main.claims, detached, options.provider, ctx);
   const out: Record<string, EatClaims> = {};
-  for (const [name, b] of Object.entries(detached)) out[name] = claimsOf(b, options, `detached/${name}`);
+  for (const [name, b] of Object.entries(detached)) {
+    const at = detachedPath(ctx, name);
+    const claims = claimsOf(b, options, at);
+    // a detached claims-set stands for the submodule of its name: nested tokens in it are that submodule's
+    await verifySubmodules(claims, options, ctx, verifyEatCborToken, [...ctx.names, name], at);
+    ownProperty(out, name, claims);
+  }
   return { ...main, format: "eat-deb", detached: out };
+}
+
+/**
+ * Verifies a CBOR-encoded EAT of any form by its tag: a bundle (602) with {@link verifyEatBundle}, a UCCS (601)
+ * with {@link verifyEatUccs}, anything else (61, 18, 17, or untagged with `untaggedType`) with
+ * {@link verifyEatCwt}. This is how nested CBOR tokens in `submods` are verified.
+ *
+ * @example
+ * ```ts
+ * const { format, claims } = await verifyEatCborToken(bytes, { key, provider, clock, nonce });
+ * ```
+ */
+export async function verifyEatCborToken(bytes: Uint8Array, options: VerifyEatOptions): Promise<VerifiedEat> {
+  requireOptions(options, "verifyEatCborToken");
+  const v = decodeEatCbor(bytes, "EAT token");
+  if (v instanceof CborTag && v.tag === EatTag.DEB) return verifyEatBundle(bytes, options);
+  if (v instanceof CborTag && v.tag === EatTag.UCCS) return verifyEatUccs(bytes, options);
+  return verifyEatCwt(bytes, options);
 }
