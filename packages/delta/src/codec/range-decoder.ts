@@ -99,7 +99,7 @@ export class RangeDecoder implements BitCoder {
         code = (code - bound) | 0;
         range = (range - bound) | 0;
         probs[i] = p - (p >> ADAPT_SHIFT);
-        m += m + 1;
+        m = 2 * m + 1;
       }
       while (range >>> 24 === 0) {
         if (pos >= end) {
