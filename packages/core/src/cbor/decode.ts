@@ -228,15 +228,26 @@ class Reader {
     const b = this.b;
     // ASCII fast path: most protocol strings (claim names, algorithm names, URIs) are ASCII.
     let i = from;
-    let h = to - from;
-    while (i < to) {
-      const c = b[i] as number;
-      if (c >= 0x80) break;
-      h = (Math.imul(h, 31) + c) | 0;
-      i++;
+    if (to - from <= INTERN_MAX) {
+      let h = to - from;
+      while (i < to) {
+        const c = b[i] as number;
+        if (c >= 0x80) break;
+        h = (Math.imul(h, 31) + c) | 0;
+        i++;
+      }
+      if (i === to) return internAscii(b, from, to, h);
+    } else if (to - from <= 1024) {
+      // Checked and copied in one pass; a non-ASCII byte falls through to the UTF-8 decoder.
+      const codes = new Array<number>(to - from);
+      while (i < to) {
+        const c = b[i] as number;
+        if (c >= 0x80) break;
+        codes[i - from] = c;
+        i++;
+      }
+      if (i === to) return String.fromCharCode.apply(null, codes);
     }
-    if (i === to && to - from <= INTERN_MAX) return internAscii(b, from, to, h);
-    if (i === to && to - from <= 1024) return asciiString(b, from, to);
     try {
       return utf8Decode(b, from, to);
     } catch (e) {

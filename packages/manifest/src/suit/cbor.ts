@@ -50,22 +50,8 @@ export interface SuitContext {
  * caller's input), so nothing the caller does later can change what was checked.
  */
 export function suitContext(options: SuitDecodeOptions = {}, zeroCopy = false): SuitContext {
-  const bound = (v: number | undefined, d: number, name: string): number => {
-    if (v === undefined) return d;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-      throw new RotkitError("INVALID_ARGUMENT", `SUIT: ${name} must be a non-negative integer`);
-    }
-    return v;
-  };
   const canonical = options.canonical !== false;
   const limits = options.limits;
-  // Built once per call: every nested decode reuses them.
-  const strict: CborDecodeOptions = { requireDeterministic: canonical, rejectDuplicateKeys: true, zeroCopy };
-  const opaque: CborDecodeOptions = { requireDeterministic: false, rejectDuplicateKeys: true, zeroCopy };
-  if (limits) {
-    strict.limits = limits;
-    opaque.limits = limits;
-  }
   return {
     limits,
     canonical,
@@ -73,9 +59,32 @@ export function suitContext(options: SuitDecodeOptions = {}, zeroCopy = false): 
     maxDependencyDepth: bound(options.maxDependencyDepth, 3, "maxDependencyDepth"),
     nesting: 0,
     shared: false,
-    strict,
-    opaque,
+    strict: decodeOptions(limits, canonical, zeroCopy),
+    opaque: decodeOptions(limits, false, zeroCopy),
   };
+}
+
+function bound(v: number | undefined, d: number, name: string): number {
+  if (v === undefined) return d;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+    throw new RotkitError("INVALID_ARGUMENT", `SUIT: ${name} must be a non-negative integer`);
+  }
+  return v;
+}
+
+/** Decoder options by [deterministic][zeroCopy] for the default limits, made once (the decoder never mutates them). */
+let shared: CborDecodeOptions[][] | undefined;
+
+function decodeOptions(
+  limits: Partial<CborLimits> | undefined,
+  requireDeterministic: boolean,
+  zeroCopy: boolean,
+): CborDecodeOptions {
+  if (limits) return { requireDeterministic, rejectDuplicateKeys: true, zeroCopy, limits };
+  shared ??= [false, true].map((d) =>
+    [false, true].map((z) => ({ requireDeterministic: d, rejectDuplicateKeys: true, zeroCopy: z })),
+  );
+  return (shared[requireDeterministic ? 1 : 0] as CborDecodeOptions[])[zeroCopy ? 1 : 0] as CborDecodeOptions;
 }
 
 /** SUIT_MALFORMED at `where`. */
@@ -172,6 +181,14 @@ export function bigUint(v: CborValue, where: string): bigint {
 /** Decodes `v` as bstr-wrapped CBOR (`bstr .cbor T`). */
 export function wrapped(v: CborValue, where: string, ctx: SuitContext, opaque = false): CborValue {
   return decodeSuitItem(bstr(v, where), where, ctx, opaque);
+}
+
+/**
+ * `where` of a map member (`where/key`) or of an array element (`where[i]` when `index`). Hot paths check the common
+ * case inline and build a path only for a nested decoder or an error.
+ */
+export function sub(where: string, key: number | string, index = false): string {
+  return index ? `${where}[${key}]` : `${where}/${key}`;
 }
 
 /** The integer keys of a map, refusing any other key type. */

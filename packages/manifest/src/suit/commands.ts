@@ -18,13 +18,19 @@ import type {
 let conditionByCode: Map<number, SuitConditionName> | undefined;
 let directiveByCode: Map<number, SuitDirectiveName> | undefined;
 
-function lookups(): [Map<number, SuitConditionName>, Map<number, SuitDirectiveName>] {
+function conditionOf(code: number): SuitConditionName | undefined {
   // Built on first use: device packages have no top-level side effects.
-  if (!conditionByCode || !directiveByCode) {
+  if (!conditionByCode) {
     conditionByCode = new Map(Object.entries(SuitConditionCode).map(([n, c]) => [c, n as SuitConditionName]));
+  }
+  return conditionByCode.get(code);
+}
+
+function directiveOf(code: number): SuitDirectiveName | undefined {
+  if (!directiveByCode) {
     directiveByCode = new Map(Object.entries(SuitDirectiveCode).map(([n, c]) => [c, n as SuitDirectiveName]));
   }
-  return [conditionByCode, directiveByCode];
+  return directiveByCode.get(code);
 }
 
 /** §8.4.5 App. A `SUIT_Shared_Commands` (+ set-parameters, trust-domains dependency template). */
@@ -38,10 +44,22 @@ const SHARED_DIRECTIVES = new Set<string>([
 
 /** `SUIT_Rep_Policy = uint .bits suit-reporting-bits` (§8.4.7): only bits 0..3 are defined. */
 function policy(v: CborValue, where: string): number {
+  if (typeof v === "number" && v >= 0 && v <= 15 && Number.isInteger(v)) return v;
   const p = uint(v, where);
   if (p > 15) malformed(where, `reporting policy ${p} sets undefined bits`);
   return p;
 }
+
+/** The directives whose argument is not a reporting policy. */
+const STRUCTURED_DIRECTIVES = new Set<string>([
+  "set-component-index",
+  "try-each",
+  "run-sequence",
+  "override-parameters",
+  "set-parameters",
+  "override-multiple",
+  "copy-params",
+]);
 
 /** IndexArg (§8.4.10.1): uint / true / [+uint]. */
 function indexArg(v: CborValue, where: string): SuitIndexArg {
@@ -55,8 +73,13 @@ function nested(v: CborValue, where: string, ctx: SuitContext): SuitCommandSeque
   if (ctx.nesting >= ctx.maxNesting) {
     throw malformed(where, `command sequences nested deeper than ${ctx.maxNesting}`);
   }
-  const inner: SuitContext = { ...ctx, nesting: ctx.nesting + 1 };
-  return decodeCommandSequence(decodeSuitItem(bstr(v, where), where, inner), where, inner);
+  // The context is the decoding state of one synchronous call: deepened for the inner sequence, then restored.
+  ctx.nesting++;
+  try {
+    return decodeCommandSequence(decodeSuitItem(bstr(v, where), where, ctx), where, ctx);
+  } finally {
+    ctx.nesting--;
+  }
 }
 
 function command(code: number, arg: CborValue, where: string, ctx: SuitContext): SuitCommand {
@@ -70,10 +93,9 @@ function command(code: number, arg: CborValue, where: string, ctx: SuitContext):
     }
     return { kind: "custom", name: "custom", code, argument: arg as Uint8Array | string | number | bigint | null };
   }
-  const [conditions, directives] = lookups();
-  const c = conditions.get(code);
+  const c = conditionOf(code);
   if (c) return { kind: "condition", name: c, code, policy: policy(arg, where) };
-  const d = directives.get(code);
+  const d = directiveOf(code);
   if (!d) unsupported(where, `unknown command ${code}`);
   if (ctx.shared && !SHARED_DIRECTIVES.has(d)) malformed(where, `directive ${d} is not allowed in the shared sequence`);
   switch (d) {
@@ -133,9 +155,26 @@ export function decodeCommandSequence(v: CborValue, where: string, ctx: SuitCont
   if (a.length % 2 !== 0) malformed(where, "a command sequence is a list of command, argument pairs");
   const out: SuitCommandSequence = [];
   for (let i = 0; i < a.length; i += 2) {
+    const c = a[i];
+    const arg = a[i + 1];
+    // Most commands are a condition or a directive with a reporting policy: built here, with no path string.
+    if (typeof c === "number" && c >= 0 && typeof arg === "number" && arg >= 0 && arg <= 15) {
+      if (Number.isInteger(c) && Number.isInteger(arg)) {
+        const condition = conditionOf(c);
+        if (condition) {
+          out.push({ kind: "condition", name: condition, code: c, policy: arg });
+          continue;
+        }
+        const d = directiveOf(c);
+        if (d && !ctx.shared && !STRUCTURED_DIRECTIVES.has(d)) {
+          out.push({ kind: "directive", name: d as SuitPolicyDirectiveName, code: c, policy: arg });
+          continue;
+        }
+      }
+    }
     const at = `${where}[${i}]`;
-    const code = intKey(a[i] as CborValue, at);
-    out.push(command(code, a[i + 1] as CborValue, at, ctx));
+    const code = intKey(c as CborValue, at);
+    out.push(command(code, arg as CborValue, at, ctx));
   }
   return out;
 }
@@ -147,6 +186,11 @@ export function decodeWrappedSequence(
   ctx: SuitContext,
   shared = false,
 ): SuitCommandSequence {
-  const inner: SuitContext = { ...ctx, shared };
-  return decodeCommandSequence(decodeSuitItem(bstr(v, where), where, inner), where, inner);
+  const outer = ctx.shared;
+  ctx.shared = shared;
+  try {
+    return decodeCommandSequence(decodeSuitItem(bstr(v, where), where, ctx), where, ctx);
+  } finally {
+    ctx.shared = outer;
+  }
 }

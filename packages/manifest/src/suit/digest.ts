@@ -26,10 +26,12 @@ export function digestFromCbor(v: CborValue, where: string): SuitDigest {
   if (a.length < 2) malformed(where, "SUIT_Digest must be [algorithm-id, digest-bytes]");
   // App. A allows `* $$SUIT_Digest-extensions`; none is defined, so any extra element is unknown to us.
   if (a.length > 2) unsupported(where, "SUIT_Digest extensions are not supported");
-  const algorithm = int(a[0] as CborValue, `${where}[0]`);
+  const a0 = a[0];
+  const algorithm = typeof a0 === "number" && Number.isInteger(a0) ? a0 : int(a0 as CborValue, `${where}[0]`);
   const want = DIGEST_LENGTH.get(algorithm);
   if (want === undefined) unsupported(`${where}[0]`, `digest algorithm ${algorithm} is not a suit-cose-hash-alg`);
-  const bytes = bstr(a[1] as CborValue, `${where}[1]`);
+  const a1 = a[1];
+  const bytes = a1 instanceof Uint8Array ? a1 : bstr(a1 as CborValue, `${where}[1]`);
   if (bytes.length !== want) malformed(`${where}[1]`, `digest is ${bytes.length} bytes, algorithm needs ${want}`);
   return { algorithm, bytes };
 }

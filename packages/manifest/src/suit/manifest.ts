@@ -10,6 +10,7 @@ import {
   type SuitDecodeOptions,
   suitContext,
   tstr,
+  sub,
   uint,
   unsupported,
 } from "./cbor.js";
@@ -18,7 +19,7 @@ import { digestFromCbor } from "./digest.js";
 import { SUIT_MANIFEST_TAG, SuitCommonKey, SuitDependencyKey, SuitManifestKey } from "./labels.js";
 import { versionValue } from "./parameters.js";
 import { componentId, decodeText } from "./text.js";
-import type { SuitCommon, SuitDependencyMetadata, SuitManifest, SuitSeverable } from "./types.js";
+import type { SuitCommon, SuitComponentId, SuitDependencyMetadata, SuitManifest, SuitSeverable } from "./types.js";
 
 // SUIT_Manifest (draft-ietf-suit-manifest §8.4) and SUIT_Common (§8.4.5), with the trust-domains and
 // update-management members.
@@ -90,91 +91,104 @@ export function decodeCommon(bytes: Uint8Array, where: string, ctx: SuitContext)
   const out: SuitCommon = {};
   for (const [k, x] of m) {
     const key = intKey(k, where);
-    const at = `${where}/${key}`;
     switch (key) {
       case SuitCommonKey.dependencies:
-        out.dependencies = dependencies(x, at);
+        out.dependencies = dependencies(x, sub(where, key));
         break;
       case SuitCommonKey.components: {
-        const list = Array.isArray(x) ? x : malformed(at, "suit-components must be an array");
-        if (list.length === 0) malformed(at, "suit-components must not be empty");
-        out.components = list.map((c, i) => componentId(c, `${at}[${i}]`));
+        if (!Array.isArray(x)) malformed(sub(where, key), "suit-components must be an array");
+        if (x.length === 0) malformed(sub(where, key), "suit-components must not be empty");
+        const components: SuitComponentId[] = [];
+        for (let i = 0; i < x.length; i++) components.push(componentIdAt(x[i] as CborValue, where, key, i));
+        out.components = components;
         break;
       }
       case SuitCommonKey.sharedSequence:
-        out.sharedSequence = decodeWrappedSequence(x, at, ctx, true);
+        out.sharedSequence = decodeWrappedSequence(x, sub(where, key), ctx, true);
         break;
       default:
-        unsupported(at, `unknown suit-common member ${key}`);
+        unsupported(sub(where, key), `unknown suit-common member ${key}`);
     }
   }
   return out;
+}
+
+/** A component id at `where/key[i]`, its path built only when an element is wrong. */
+function componentIdAt(v: CborValue, where: string, key: number, i: number): SuitComponentId {
+  if (Array.isArray(v)) {
+    let ok = true;
+    for (let j = 0; j < v.length; j++) if (!(v[j] instanceof Uint8Array)) ok = false;
+    if (ok) return v as Uint8Array[];
+  }
+  return componentId(v, `${where}/${key}[${i}]`);
 }
 
 /** Decodes a SUIT_Manifest (§8.4) from its decoded CBOR map. */
 export function manifestFromMap(m: CborMap, where: string, ctx: SuitContext): SuitManifest {
   const version = m.get(SuitManifestKey.version);
   if (version === undefined) malformed(where, "suit-manifest-version (1) is missing");
-  if (uint(version, `${where}/1`) !== 1) unsupported(`${where}/1`, `manifest version ${String(version)}`);
+  if (version !== 1 && uint(version, `${where}/1`) !== 1) unsupported(`${where}/1`, `manifest version ${String(version)}`);
   const seq = m.get(SuitManifestKey.sequenceNumber);
   if (seq === undefined) malformed(where, "suit-manifest-sequence-number (2) is missing");
   const common = m.get(SuitManifestKey.common);
   if (common === undefined) malformed(where, "suit-common (3) is missing");
+  const commonAt = sub(where, SuitManifestKey.common);
   const out: SuitManifest = {
     version: 1,
     sequenceNumber: bigUint(seq, `${where}/2`),
-    common: decodeCommon(bstr(common, `${where}/3`), `${where}/3`, ctx),
+    common: decodeCommon(bstr(common, commonAt), commonAt, ctx),
   };
   for (const [k, x] of m) {
     const key = intKey(k, where);
-    const at = `${where}/${key}`;
     switch (key) {
       case SuitManifestKey.version:
       case SuitManifestKey.sequenceNumber:
       case SuitManifestKey.common:
         break;
       case SuitManifestKey.referenceUri:
-        out.referenceUri = tstr(x, at);
+        out.referenceUri = typeof x === "string" ? x : tstr(x, sub(where, key));
         break;
       case SuitManifestKey.manifestComponentId:
-        out.manifestComponentId = componentId(x, at);
+        out.manifestComponentId = componentId(x, sub(where, key));
         break;
-      case SuitManifestKey.setVersion:
+      case SuitManifestKey.setVersion: {
+        const at = sub(where, key);
         out.setVersion = versionValue(decodeSuitItem(bstr(x, at), at, ctx), at);
         break;
+      }
       case SuitManifestKey.validate:
-        out.validate = decodeWrappedSequence(x, at, ctx);
+        out.validate = decodeWrappedSequence(x, sub(where, key), ctx);
         break;
       case SuitManifestKey.load:
-        out.load = decodeWrappedSequence(x, at, ctx);
+        out.load = decodeWrappedSequence(x, sub(where, key), ctx);
         break;
       case SuitManifestKey.invoke:
-        out.invoke = decodeWrappedSequence(x, at, ctx);
+        out.invoke = decodeWrappedSequence(x, sub(where, key), ctx);
         break;
       case SuitManifestKey.uninstall:
-        out.uninstall = decodeWrappedSequence(x, at, ctx);
+        out.uninstall = decodeWrappedSequence(x, sub(where, key), ctx);
         break;
       case SuitManifestKey.coswid:
-        out.coswid = severable("coswid", x, at, ctx);
+        out.coswid = severable("coswid", x, sub(where, key), ctx);
         break;
       case SuitManifestKey.dependencyResolution:
-        out.dependencyResolution = severable("dependencyResolution", x, at, ctx);
+        out.dependencyResolution = severable("dependencyResolution", x, sub(where, key), ctx);
         break;
       case SuitManifestKey.payloadFetch:
-        out.payloadFetch = severable("payloadFetch", x, at, ctx);
+        out.payloadFetch = severable("payloadFetch", x, sub(where, key), ctx);
         break;
       case SuitManifestKey.candidateVerification:
-        out.candidateVerification = severable("candidateVerification", x, at, ctx);
+        out.candidateVerification = severable("candidateVerification", x, sub(where, key), ctx);
         break;
       case SuitManifestKey.install:
-        out.install = severable("install", x, at, ctx);
+        out.install = severable("install", x, sub(where, key), ctx);
         break;
       case SuitManifestKey.text:
-        out.text = severable("text", x, at, ctx);
+        out.text = severable("text", x, sub(where, key), ctx);
         break;
       default:
         // §11 (IANA): negative labels are application-specific; an unknown registered label is not ours to skip.
-        if (key >= 0) unsupported(at, `unknown manifest member ${key}`);
+        if (key >= 0) unsupported(sub(where, key), `unknown manifest member ${key}`);
         if (!out.extensions) out.extensions = new Map();
         out.extensions.set(key, x);
     }

@@ -9,6 +9,7 @@ import {
   malformed,
   map,
   type SuitContext,
+  sub,
   tstr,
   uint,
   unsupported,
@@ -178,72 +179,80 @@ export function decodeParameters(v: CborValue, where: string, ctx: SuitContext):
   const p: SuitParameters = {};
   for (const [k, x] of m) {
     const key = intKey(k, where);
-    const at = `${where}/${key}`;
+    // The common parameters are checked inline; a member's path is built for a nested decoder or an error only.
     switch (key) {
       case SuitParameterKey.vendorIdentifier:
-        if (x instanceof CborTag) {
-          if (x.tag !== PEN_TAG) malformed(at, `vendor id tag ${x.tag} is not 112 (PEN)`);
-          p.vendorIdentifier = { pen: bstr(x.value, at) };
-        } else p.vendorIdentifier = bstr(x, at, UUID);
+        if (x instanceof Uint8Array && x.length === UUID) p.vendorIdentifier = x;
+        else if (x instanceof CborTag) {
+          if (x.tag !== PEN_TAG) malformed(sub(where, key), `vendor id tag ${x.tag} is not 112 (PEN)`);
+          p.vendorIdentifier = { pen: bstr(x.value, sub(where, key)) };
+        } else p.vendorIdentifier = bstr(x, sub(where, key), UUID);
         break;
       case SuitParameterKey.classIdentifier:
-        p.classIdentifier = bstr(x, at, UUID);
+        p.classIdentifier = x instanceof Uint8Array && x.length === UUID ? x : bstr(x, sub(where, key), UUID);
         break;
       case SuitParameterKey.imageDigest:
-        p.imageDigest = wrappedDigest(x, at, ctx);
+        p.imageDigest = wrappedDigest(x, sub(where, key), ctx);
         break;
       case SuitParameterKey.useBefore:
-        p.useBefore = uint(x, at);
+        p.useBefore = isUint(x) ? x : uint(x, sub(where, key));
         break;
       case SuitParameterKey.componentSlot:
-        p.componentSlot = uint(x, at);
+        p.componentSlot = isUint(x) ? x : uint(x, sub(where, key));
         break;
       case SuitParameterKey.strictOrder:
-        p.strictOrder = bool(x, at);
+        p.strictOrder = typeof x === "boolean" ? x : bool(x, sub(where, key));
         break;
       case SuitParameterKey.softFailure:
-        p.softFailure = bool(x, at);
+        p.softFailure = typeof x === "boolean" ? x : bool(x, sub(where, key));
         break;
       case SuitParameterKey.imageSize:
-        p.imageSize = uint(x, at);
+        p.imageSize = isUint(x) ? x : uint(x, sub(where, key));
         break;
       case SuitParameterKey.content:
-        p.content = bstr(x, at);
+        p.content = x instanceof Uint8Array ? x : bstr(x, sub(where, key));
         break;
       case SuitParameterKey.encryptionInfo:
-        p.encryptionInfo = encryptionInfo(x, at, ctx);
+        p.encryptionInfo = encryptionInfo(x, sub(where, key), ctx);
         break;
       case SuitParameterKey.uri:
-        p.uri = tstr(x, at);
+        p.uri = typeof x === "string" ? x : tstr(x, sub(where, key));
         break;
       case SuitParameterKey.sourceComponent:
-        p.sourceComponent = uint(x, at);
+        p.sourceComponent = isUint(x) ? x : uint(x, sub(where, key));
         break;
       case SuitParameterKey.invokeArgs:
-        p.invokeArgs = bstr(x, at);
+        p.invokeArgs = x instanceof Uint8Array ? x : bstr(x, sub(where, key));
         break;
       case SuitParameterKey.deviceIdentifier:
-        p.deviceIdentifier = bstr(x, at, UUID);
+        p.deviceIdentifier = x instanceof Uint8Array && x.length === UUID ? x : bstr(x, sub(where, key), UUID);
         break;
       case SuitParameterKey.fetchArguments:
-        p.fetchArguments = bstr(x, at);
+        p.fetchArguments = x instanceof Uint8Array ? x : bstr(x, sub(where, key));
         break;
       case SuitParameterKey.minimumBattery:
-        p.minimumBattery = uint(x, at);
+        p.minimumBattery = isUint(x) ? x : uint(x, sub(where, key));
         break;
       case SuitParameterKey.updatePriority:
-        p.updatePriority = int(x, at);
+        p.updatePriority = int(x, sub(where, key));
         break;
-      case SuitParameterKey.version:
+      case SuitParameterKey.version: {
+        const at = sub(where, key);
         p.version = versionMatch(decodeSuitItem(bstr(x, at), at, ctx), at);
         break;
-      case SuitParameterKey.waitInfo:
+      }
+      case SuitParameterKey.waitInfo: {
+        const at = sub(where, key);
         p.waitInfo = waitEvent(decodeSuitItem(bstr(x, at), at, ctx), at);
         break;
-      case SuitParameterKey.componentMetadata:
+      }
+      case SuitParameterKey.componentMetadata: {
+        const at = sub(where, key);
         p.componentMetadata = componentMetadata(decodeSuitItem(bstr(x, at), at, ctx), at);
         break;
+      }
       default: {
+        const at = sub(where, key);
         if (key >= 0) unsupported(at, `unknown parameter ${key}`);
         if (!(typeof x === "number" || typeof x === "bigint" || typeof x === "boolean")) {
           if (!(typeof x === "string" || x instanceof Uint8Array)) {
@@ -257,4 +266,9 @@ export function decodeParameters(v: CborValue, where: string, ctx: SuitContext):
     }
   }
   return p;
+}
+
+/** The fast case of `uint`: a non-negative integer that is a JS number. */
+function isUint(x: CborValue): x is number {
+  return typeof x === "number" && x >= 0 && Number.isInteger(x);
 }
