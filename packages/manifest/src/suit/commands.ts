@@ -18,7 +18,7 @@ import type {
 let conditionByCode: Map<number, SuitConditionName> | undefined;
 let directiveByCode: Map<number, SuitDirectiveName> | undefined;
 
-function conditionOf(code: number): SuitConditionName | undefined {
+export function conditionOf(code: number): SuitConditionName | undefined {
   // Built on first use: device packages have no top-level side effects.
   if (!conditionByCode) {
     conditionByCode = new Map(Object.entries(SuitConditionCode).map(([n, c]) => [c, n as SuitConditionName]));
@@ -26,7 +26,7 @@ function conditionOf(code: number): SuitConditionName | undefined {
   return conditionByCode.get(code);
 }
 
-function directiveOf(code: number): SuitDirectiveName | undefined {
+export function directiveOf(code: number): SuitDirectiveName | undefined {
   if (!directiveByCode) {
     directiveByCode = new Map(Object.entries(SuitDirectiveCode).map(([n, c]) => [c, n as SuitDirectiveName]));
   }
@@ -34,7 +34,7 @@ function directiveOf(code: number): SuitDirectiveName | undefined {
 }
 
 /** §8.4.5 App. A `SUIT_Shared_Commands` (+ set-parameters, trust-domains dependency template). */
-const SHARED_DIRECTIVES = new Set<string>([
+export const SHARED_DIRECTIVES = new Set<string>([
   "set-component-index",
   "run-sequence",
   "try-each",

@@ -6,7 +6,7 @@ import type { SuitDigest } from "./types.js";
 // SUIT_Digest (draft-ietf-suit-manifest §8.4.2.3, App. A): [suit-digest-algorithm-id, suit-digest-bytes].
 
 /** Output length of each suit-cose-hash-alg (RFC 9054: SHAKE128 -18 is 256-bit, SHAKE256 -45 is 512-bit). */
-const DIGEST_LENGTH = new Map<number, number>([
+export const DIGEST_LENGTH = new Map<number, number>([
   [SuitDigestAlg.sha256, 32],
   [SuitDigestAlg.shake128, 32],
   [SuitDigestAlg.sha384, 48],

@@ -8,14 +8,15 @@ import {
   map,
   type SuitContext,
   type SuitDecodeOptions,
+  sub,
   suitContext,
   tstr,
-  sub,
   uint,
   unsupported,
 } from "./cbor.js";
 import { decodeCommandSequence, decodeWrappedSequence } from "./commands.js";
 import { digestFromCbor } from "./digest.js";
+import { fastEligible, fastManifest, fastSeverable } from "./fast.js";
 import { SUIT_MANIFEST_TAG, SuitCommonKey, SuitDependencyKey, SuitManifestKey } from "./labels.js";
 import { versionValue } from "./parameters.js";
 import { componentId, decodeText } from "./text.js";
@@ -56,6 +57,8 @@ export function decodeSeverableContent(
     decodeSuitItem(content, where, ctx, true);
     return content;
   }
+  const fast = fastEligible(content, ctx) ? fastSeverable(name, content) : undefined;
+  if (fast !== undefined) return fast;
   const v = decodeSuitItem(content, where, ctx);
   if (name === "text") return decodeText(v, where);
   return decodeCommandSequence(v, where, ctx);
@@ -127,7 +130,8 @@ function componentIdAt(v: CborValue, where: string, key: number, i: number): Sui
 export function manifestFromMap(m: CborMap, where: string, ctx: SuitContext): SuitManifest {
   const version = m.get(SuitManifestKey.version);
   if (version === undefined) malformed(where, "suit-manifest-version (1) is missing");
-  if (version !== 1 && uint(version, `${where}/1`) !== 1) unsupported(`${where}/1`, `manifest version ${String(version)}`);
+  if (version !== 1 && uint(version, `${where}/1`) !== 1)
+    unsupported(`${where}/1`, `manifest version ${String(version)}`);
   const seq = m.get(SuitManifestKey.sequenceNumber);
   if (seq === undefined) malformed(where, "suit-manifest-sequence-number (2) is missing");
   const common = m.get(SuitManifestKey.common);
@@ -198,7 +202,8 @@ export function manifestFromMap(m: CborMap, where: string, ctx: SuitContext): Su
 
 /** Decodes the content of the envelope's suit-manifest bstr. */
 export function decodeManifestContent(bytes: Uint8Array, where: string, ctx: SuitContext): SuitManifest {
-  return manifestFromMap(map(decodeSuitItem(bytes, where, ctx), where), where, ctx);
+  const fast = fastEligible(bytes, ctx) ? fastManifest(bytes) : undefined;
+  return fast ?? manifestFromMap(map(decodeSuitItem(bytes, where, ctx), where), where, ctx);
 }
 
 /**

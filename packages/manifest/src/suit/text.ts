@@ -60,7 +60,7 @@ export function decodeText(v: CborValue, where: string): SuitTextMap {
 }
 
 /** tag38-ltag (RFC 9290 App. A): `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`, checked without a regular expression. */
-function isLanguageTag(tag: string): boolean {
+export function isLanguageTag(tag: string): boolean {
   let run = 0;
   let first = true;
   for (let i = 0; i < tag.length; i++) {
