@@ -14,6 +14,7 @@ import { singleByteMutations, truncations } from "../../core/test/helpers/mutate
 import { suitContext } from "../src/suit/cbor.js";
 import { ownCopy, readEnvelope } from "../src/suit/envelope.js";
 import { fastManifest, fastSeverable } from "../src/suit/fast.js";
+import { fastEnvelope } from "../src/suit/fast-envelope.js";
 import { decodeManifestContent, decodeSeverableContent, type SeverableName } from "../src/suit/manifest.js";
 import { signedExamples } from "./suit-fixtures.js";
 
@@ -80,6 +81,31 @@ describe("SUIT fast reader", () => {
     expect(taken).toBeGreaterThanOrEqual(5);
     expect(mutantsTaken).toBeGreaterThan(100);
     expect(severableTaken).toBeGreaterThanOrEqual(2);
+  });
+
+  it("reads the envelope structure as the general reader does, on every example and its mutations", () => {
+    let taken = 0;
+    let mutantsTaken = 0;
+    const same = (bytes: Uint8Array): boolean => {
+      const fast = fastEnvelope(bytes);
+      if (fast === undefined) return false;
+      let reference: unknown;
+      expect(() => {
+        reference = readEnvelope(bytes, general);
+      }).not.toThrow();
+      // A flat rendering compares thousands of mutants quickly; toEqual checks the examples themselves.
+      if (snapshot(fast) !== snapshot(reference)) expect(fast).toEqual(reference);
+      return true;
+    };
+    for (const ex of signedExamples()) {
+      if (!same(ex.bytes)) continue;
+      taken++;
+      expect(fastEnvelope(ex.bytes)).toEqual(readEnvelope(ex.bytes, general));
+      for (const m of singleByteMutations(ex.bytes)) if (same(m.bytes)) mutantsTaken++;
+      for (const m of truncations(ex.bytes)) if (same(m)) mutantsTaken++;
+    }
+    expect(taken).toBeGreaterThanOrEqual(5);
+    expect(mutantsTaken).toBeGreaterThan(1000);
   });
 
   it("matches the general decoder on generated manifests, inside and around its subset", () => {
@@ -244,6 +270,18 @@ describe("SUIT fast reader", () => {
     }
   });
 });
+
+/** A flat rendering of decoded values: byte strings in hex, maps as entry lists, class names kept. */
+function snapshot(v: unknown): string {
+  if (v instanceof Uint8Array) return `h'${Buffer.from(v).toString("hex")}'`;
+  if (v instanceof Map) return `Map{${[...v].map(([k, x]) => `${snapshot(k)}:${snapshot(x)}`).join(",")}}`;
+  if (Array.isArray(v)) return `[${v.map(snapshot).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).map(([k, x]) => `${k}:${snapshot(x)}`);
+    return `${v.constructor?.name ?? ""}{${entries.join(",")}}`;
+  }
+  return typeof v === "bigint" ? `${v}n` : (JSON.stringify(v) ?? String(v));
+}
 
 /** SUIT_Text_Map as CBOR (the encoder's own shape). */
 function textCbor(t: SuitTextMap): Map<unknown, unknown> {

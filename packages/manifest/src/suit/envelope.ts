@@ -12,6 +12,8 @@ import {
   wrapCbor,
 } from "./cbor.js";
 import { digestFromCbor } from "./digest.js";
+import { fastEnvelope } from "./fast-envelope.js";
+import { fastEligible } from "./fast-reader.js";
 import { SUIT_ENVELOPE_TAG, SuitEnvelopeKey } from "./labels.js";
 import { decodeManifestContent, decodeSeverableContent, type SeverableName } from "./manifest.js";
 import { bstrHeadLength, elementSlices, skipTags } from "./raw.js";
@@ -149,6 +151,11 @@ function preferredHeadLength(n: number): number {
  */
 export function readEnvelope(bytes: Uint8Array, ctx: SuitContext, input: Uint8Array = bytes): RawEnvelope {
   if (!isBytes(bytes)) throw new RotkitError("INVALID_ARGUMENT", "SUIT: the envelope must be a Uint8Array");
+  const fast = fastEligible(bytes, ctx) ? fastEnvelope(bytes) : undefined;
+  if (fast) {
+    if (input !== bytes) for (const m of fast.members) m.wrapped = sameRange(input, bytes, m.wrapped);
+    return fast;
+  }
   let top: CborValue;
   try {
     top = decodeCbor(bytes, ctx.strict);

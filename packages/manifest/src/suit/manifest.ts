@@ -16,7 +16,8 @@ import {
 } from "./cbor.js";
 import { decodeCommandSequence, decodeWrappedSequence } from "./commands.js";
 import { digestFromCbor } from "./digest.js";
-import { fastEligible, fastManifest, fastSeverable } from "./fast.js";
+import { fastManifest, fastSeverable } from "./fast.js";
+import { fastEligible } from "./fast-reader.js";
 import { SUIT_MANIFEST_TAG, SuitCommonKey, SuitDependencyKey, SuitManifestKey } from "./labels.js";
 import { versionValue } from "./parameters.js";
 import { componentId, decodeText } from "./text.js";
