@@ -38,7 +38,7 @@ describe("TCG PC Client event logs (go-attestation test data)", () => {
     both.set(bytes);
     both.set(measured, bytes.length);
     const pcr0 = (await replayEventLog(both, nobleProvider())).get("sha1")?.get(0);
-    const { sha1 } = await import("../src/tpm/sha1.js");
+    const { sha1 } = await import("@rotkit/core");
     const start = new Uint8Array(40);
     start[19] = 3;
     expect(toHex(pcr0 as Uint8Array)).toBe(toHex(sha1(start)));

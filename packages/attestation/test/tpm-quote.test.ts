@@ -5,6 +5,7 @@ import {
   nobleProvider,
   publicKeyToSpki,
   RotkitError,
+  sha1,
   toHex,
   webCryptoProvider,
 } from "@rotkit/core";
@@ -18,7 +19,6 @@ import {
   tpmAkPublicKey,
   verifyTpmQuote,
 } from "../src/index.js";
-import { sha1 } from "../src/tpm/sha1.js";
 
 // The google/go-attestation Windows GCP Shielded VM bundle (test-vectors/tpm-go-attestation/README.md): a real
 // RSASSA/SHA-1 quote over all 24 SHA-1 PCRs, its AK (TPMT_PUBLIC), the PCR values and the event log.

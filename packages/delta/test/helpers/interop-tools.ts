@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ByteSink, type ByteSource, bytesEqual, concatBytes, type RandomReader, RotkitError } from "@rotkit/core";
+import { type ByteSink, type ByteSource, bytesEqual, concatBytes, RotkitError } from "@rotkit/core";
 
 // Shared by the bsdiff-*, vcdiff-* and bzip2-* tests: the real tools (bsdiff, bspatch, xdelta3, bzip2) driven
 // through temp files, in-memory readers/sources/sinks, and an async mutation runner.
@@ -91,9 +91,8 @@ export function bzip2Compress(data: Uint8Array, level = 9): Uint8Array {
   return new Uint8Array(execFileSync("bzip2", ["-c", `-${level}`], { input: data, maxBuffer: 1 << 28 }));
 }
 
-export function memoryReader(bytes: Uint8Array): RandomReader {
-  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
-}
+// The package's own in-memory reader (src/memory-io.ts), re-exported for the interop tests.
+export { memoryReader } from "@rotkit/delta";
 
 /** A pull source handing out `chunk`-byte pieces (async when `async`), like a download. */
 export function pullSource(bytes: Uint8Array, chunk = 4096, async = false): ByteSource {
