@@ -1,6 +1,7 @@
 export * from "./bytes.js";
 export * from "./cbor/accessors.js";
 export * from "./cbor/codec.js";
+export * from "./cbor/cursor.js";
 export * from "./cbor/decode.js";
 export * from "./cbor/encode.js";
 export { decodeHalf, halfBits } from "./cbor/float.js";

@@ -189,15 +189,18 @@ export function decodeHeaders(
  */
 export function checkHeaders(h: CoseHeaders, options: HeaderCheckOptions = {}): void {
   const where = options.where ?? "header";
-  const seen = new Set<string>();
-  for (const k of h.protected.map.keys()) seen.add(labelKey(k as HeaderLabelValue));
-  for (const k of h.unprotected.keys()) {
-    // §3: "the same label MUST NOT occur in both the protected and unprotected header buckets".
-    if (seen.has(labelKey(k as HeaderLabelValue))) {
-      throw new RotkitError(
-        "COSE_DUPLICATE_HEADER",
-        `${where}: label ${showLabel(k)} is in both the protected and the unprotected bucket`,
-      );
+  // §3: "the same label MUST NOT occur in both the protected and unprotected header buckets". Most messages have
+  // an empty bucket, which needs no comparison.
+  if (h.protected.map.size > 0 && h.unprotected.size > 0) {
+    const seen = new Set<string>();
+    for (const k of h.protected.map.keys()) seen.add(labelKey(k as HeaderLabelValue));
+    for (const k of h.unprotected.keys()) {
+      if (seen.has(labelKey(k as HeaderLabelValue))) {
+        throw new RotkitError(
+          "COSE_DUPLICATE_HEADER",
+          `${where}: label ${showLabel(k)} is in both the protected and the unprotected bucket`,
+        );
+      }
     }
   }
   // §3.1 crit: "MUST be ... in the protected header bucket".

@@ -62,8 +62,18 @@ export async function signCoseSign1(content: CoseContent, key: KeyHandle): Promi
   return encodeCose(content.tagged === false ? arr : new CborTag(CoseTag.Sign1, arr));
 }
 
-/** The results of parse(): verifyDecodedCoseSign1 takes only these, not look-alikes built elsewhere. */
+/**
+ * The messages the decode functions handed out: verifyDecodedCoseSign1 takes only these, not look-alikes built
+ * elsewhere. The verify functions parse for themselves and register nothing (a WeakSet entry per message is a
+ * measurable part of a server's verification).
+ */
 let parsedHere: WeakSet<UnverifiedSign1> | undefined;
+
+function registered(decoded: UnverifiedSign1): UnverifiedSign1 {
+  parsedHere ??= new WeakSet();
+  parsedHere.add(decoded);
+  return decoded;
+}
 
 function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalHeaders"]): UnverifiedSign1 {
   const [p, u, payload, signature] = items as [CborValue, CborValue, CborValue, CborValue];
@@ -72,10 +82,7 @@ function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalH
     throw new RotkitError("COSE_MALFORMED", `${NAME}: payload must be a bstr or nil`);
   }
   if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${NAME}: signature must be a bstr`);
-  const out: UnverifiedSign1 = { headers, payload, signature };
-  parsedHere ??= new WeakSet();
-  parsedHere.add(out);
-  return out;
+  return { headers, payload, signature };
 }
 
 /**
@@ -88,10 +95,15 @@ function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalH
  * const { payload } = await verifyCoseSign1(msg, { key: key.publicKey, provider: nobleProvider() });
  * ```
  */
-export async function verifyCoseSign1(bytes: Uint8Array, options: VerifySign1Options): Promise<VerifiedSign1> {
-  checkOptions(options);
-  const decoded = parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
-  return verifyParsed(decoded, options);
+export function verifyCoseSign1(bytes: Uint8Array, options: VerifySign1Options): Promise<VerifiedSign1> {
+  try {
+    checkOptions(options);
+    const decoded = parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
+    return verifyParsed(decoded, options);
+  } catch (e) {
+    // Not async (one promise layer less per verification), so a synchronous refusal becomes the rejection.
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -102,9 +114,13 @@ export async function verifyCoseSign1(bytes: Uint8Array, options: VerifySign1Opt
  * const v = await verifyCoseSign1Value(decodeCbor(bytes), { key, provider });
  * ```
  */
-export async function verifyCoseSign1Value(value: CborValue, options: VerifySign1Options): Promise<VerifiedSign1> {
-  checkOptions(options);
-  return verifyParsed(parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders), options);
+export function verifyCoseSign1Value(value: CborValue, options: VerifySign1Options): Promise<VerifiedSign1> {
+  try {
+    checkOptions(options);
+    return verifyParsed(parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders), options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -168,7 +184,7 @@ export function decodeCoseSign1Unverified(
   bytes: Uint8Array,
   options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
 ): UnverifiedSign1 {
-  return parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
+  return registered(parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders));
 }
 
 /**
@@ -184,5 +200,5 @@ export function decodeCoseSign1Value(
   value: CborValue,
   options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
 ): UnverifiedSign1 {
-  return parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders);
+  return registered(parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders));
 }

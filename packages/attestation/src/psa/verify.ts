@@ -11,6 +11,7 @@ import {
 import { type MacKey, type VerifyKey, verifyCoseMac0Value, verifyCoseSign1Value } from "@rotkit/cose";
 import { claimsMap, instanceIdClaim } from "./claim-rules.js";
 import { decodePsaClaims, detectPsaProfile, type PsaClaims } from "./claims.js";
+import { fastPsaClaims } from "./fast-claims.js";
 import { type PsaProfile, psaClaimKeys } from "./profiles.js";
 
 // PSA attestation token verification (RFC 9783 §5, §7): a tagged COSE_Sign1 (ES256/384/512) or COSE_Mac0
@@ -125,22 +126,27 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
     throw e;
   }
 
-  let claimsSet: CborValue;
-  try {
-    // `payload` is a view into the caller's token: the claims are decoded as views into one private (pooled) copy,
-    // so later changes to the caller's buffer cannot reach verified claims, at the cost of one cheap allocation.
-    payload = pooledCopy(payload);
-    claimsSet = decodeCbor(payload, { zeroCopy: true });
-  } catch (e) {
-    throw new RotkitError("ATTEST_MALFORMED", "PSA token: the payload is not well-formed CBOR", { cause: e });
-  }
-  const claims = decodePsaClaims(claimsSet, options.profile);
+  // `payload` is a view into the caller's token: the claims are read as views into one private (pooled) copy, so
+  // later changes to the caller's buffer cannot reach verified claims, at the cost of one cheap allocation.
+  payload = pooledCopy(payload);
+  // The common shape is read in one pass; anything else (and every error) is the general path's to decide.
+  const claims = fastPsaClaims(payload, options.profile) ?? generalPsaClaims(payload, options.profile);
   if (options.nonce !== undefined && !constantTimeEqual(claims.nonce, options.nonce)) {
     throw new RotkitError("ATTEST_NONCE_MISMATCH", "PSA token: the nonce is not the one the verifier sent", {
       at: "claims.nonce",
     });
   }
   return { claims, kind, alg, payload };
+}
+
+function generalPsaClaims(payload: Uint8Array, profile: PsaProfile | undefined): PsaClaims {
+  let claimsSet: CborValue;
+  try {
+    claimsSet = decodeCbor(payload, { zeroCopy: true });
+  } catch (e) {
+    throw new RotkitError("ATTEST_MALFORMED", "PSA token: the payload is not well-formed CBOR", { cause: e });
+  }
+  return decodePsaClaims(claimsSet, profile);
 }
 
 function isSymmetric(k: unknown): boolean {

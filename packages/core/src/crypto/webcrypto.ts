@@ -219,6 +219,7 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
     }
   }
 
+  // `return await` rather than `return`: a promise returned from an async function takes two more microtask turns.
   async function verify(
     alg: SignatureAlg,
     key: PublicKey,
@@ -245,14 +246,14 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
         else if (signature.length !== 2 * size) return false;
         const ck = cachedKey("ecdsa", k) ?? (await verificationKey("ecdsa", k));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, raw, { format: "raw" });
-        return nativeVerify(ECDSA_PARAMS[scheme.hash], ck, raw, data);
+        return await nativeVerify(ECDSA_PARAMS[scheme.hash], ck, raw, data);
       }
       case "eddsa": {
         const k = checkEddsaKey(scheme, key);
         const ck = cachedKey("eddsa", k) ?? (await verificationKey("eddsa", k));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
         if (signature.length !== 2 * k.x.length) return false;
-        return nativeVerify(k.crv, ck, signature, data);
+        return await nativeVerify(k.crv, ck, signature, data);
       }
       case "rsa-pss":
       case "rsa-pkcs1": {
@@ -271,7 +272,7 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
               ? PSS_DEFAULT[scheme.hash]
               : { name: "RSA-PSS", saltLength: checkLength("PSS salt length", salt, 0, signature.length) };
         }
-        return nativeVerify(params, ck, signature, data);
+        return await nativeVerify(params, ck, signature, data);
       }
       case "ml-dsa": {
         const k = checkMlDsaKey(scheme.alg, key);
@@ -282,7 +283,7 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
             ? UNSUPPORTED
             : (cachedKey("ml-dsa", k) ?? (await verificationKey("ml-dsa", k)));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
-        return nativeVerify(ML_DSA_PARAMS[scheme.alg], ck, signature, data);
+        return await nativeVerify(ML_DSA_PARAMS[scheme.alg], ck, signature, data);
       }
     }
   }
