@@ -116,6 +116,22 @@ describe.each(providers.map((p) => [p.name, p] as const))("sign/verify round tri
     expect(await codeOf(p.hkdf("SHA-256", msg, msg, msg, 0))).toBe("CRYPTO_INVALID_LENGTH");
     expect(await codeOf(p.digest("MD5" as "SHA-256", msg))).toBe("CRYPTO_UNSUPPORTED_ALG");
   });
+
+  it("digestSync gives the digest of small inputs (webCrypto hands large ones back to digest)", async () => {
+    const large = new Uint8Array(5000).fill(7);
+    for (const h of ["SHA-256", "SHA-384", "SHA-512"] as const) {
+      expect(p.digestSync?.(h, msg)).toEqual(await p.digest(h, msg));
+      const d = p.digestSync?.(h, large);
+      if (p.name === "webcrypto") expect(d).toBeUndefined();
+      else expect(d).toEqual(await p.digest(h, large));
+    }
+    expect(() => p.digestSync?.("MD5" as "SHA-256", msg)).toThrow(
+      expect.objectContaining({ code: "CRYPTO_UNSUPPORTED_ALG" }),
+    );
+    expect(() => p.digestSync?.("SHA-256", "x" as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
+  });
 });
 
 describe("softwareKeyHandle", () => {

@@ -63,26 +63,30 @@ export async function signCoseSign1(content: CoseContent, key: KeyHandle): Promi
 }
 
 /**
- * The messages the decode functions handed out: verifyDecodedCoseSign1 takes only these, not look-alikes built
- * elsewhere. The verify functions parse for themselves and register nothing (a WeakSet entry per message is a
- * measurable part of a server's verification).
+ * The messages the decode functions hand out: verifyDecodedCoseSign1 takes only these, not look-alikes built
+ * elsewhere (a spread copy or a literal is no instance). A class, not a WeakSet of messages: registering every
+ * message was a measurable part of a server's verification.
  */
-let parsedHere: WeakSet<UnverifiedSign1> | undefined;
-
-function registered(decoded: UnverifiedSign1): UnverifiedSign1 {
-  parsedHere ??= new WeakSet();
-  parsedHere.add(decoded);
-  return decoded;
+class DecodedSign1 implements UnverifiedSign1 {
+  constructor(
+    public headers: CoseHeaders,
+    public payload: Uint8Array | null,
+    public signature: Uint8Array,
+  ) {}
 }
 
-function parse(items: CborValue[], criticalHeaders: CoseVerifyOptions["criticalHeaders"]): UnverifiedSign1 {
+function parse(
+  items: CborValue[],
+  criticalHeaders: CoseVerifyOptions["criticalHeaders"],
+  handedOut = false,
+): UnverifiedSign1 {
   const [p, u, payload, signature] = items as [CborValue, CborValue, CborValue, CborValue];
   const headers = decodeHeaders(p, u, { where: NAME, criticalHeaders });
   if (payload !== null && !(payload instanceof Uint8Array)) {
     throw new RotkitError("COSE_MALFORMED", `${NAME}: payload must be a bstr or nil`);
   }
   if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${NAME}: signature must be a bstr`);
-  return { headers, payload, signature };
+  return handedOut ? new DecodedSign1(headers, payload, signature) : { headers, payload, signature };
 }
 
 /**
@@ -137,7 +141,7 @@ export function verifyCoseSign1Value(value: CborValue, options: VerifySign1Optio
  * ```
  */
 export function verifyDecodedCoseSign1(decoded: UnverifiedSign1, options: VerifySign1Options): Promise<VerifiedSign1> {
-  if (parsedHere === undefined || !parsedHere.has(decoded)) {
+  if (!(decoded instanceof DecodedSign1)) {
     return Promise.reject(
       new RotkitError(
         "INVALID_ARGUMENT",
@@ -184,7 +188,7 @@ export function decodeCoseSign1Unverified(
   bytes: Uint8Array,
   options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
 ): UnverifiedSign1 {
-  return registered(parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders));
+  return parse(decodeCoseMessage(bytes, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders, true);
 }
 
 /**
@@ -200,5 +204,5 @@ export function decodeCoseSign1Value(
   value: CborValue,
   options: CoseStructureOptions & { criticalHeaders?: CoseVerifyOptions["criticalHeaders"] } = {},
 ): UnverifiedSign1 {
-  return registered(parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders));
+  return parse(coseStructure(value, CoseTag.Sign1, 4, NAME, options), options.criticalHeaders, true);
 }

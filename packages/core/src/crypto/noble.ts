@@ -23,7 +23,7 @@ import {
 } from "./algs.js";
 import { ecUncompressed, nobleCurve } from "./ec.js";
 import { ecdsaDerToRaw } from "./ecdsa-der.js";
-import { nobleHash } from "./hash.js";
+import { nobleHash, portableDigest } from "./hash.js";
 import { checkMlDsaKey, nobleMlDsaVerify } from "./ml-dsa.js";
 import { randomBytes } from "./random.js";
 import { type RsaKey, rsaPkcs1Verify, rsaPssVerify, rsaPublicKey } from "./rsa.js";
@@ -112,7 +112,7 @@ function verifyEcdsa(
       return false; // not strict DER: an invalid signature, not an error
     }
   } else if (signature.length !== 2 * size) return false;
-  const digest = nobleHash(scheme.hash)(data);
+  const digest = portableDigest(scheme.hash)(data);
   try {
     // noble checks 1 <= r, s < n (SEC 1 §4.1.4 step 1) and returns false for a failed equation.
     return nobleCurve(k.crv).verify(raw, digest, pub, { prehash: false, lowS: false, format: "compact" });
@@ -175,7 +175,11 @@ export function nobleProvider(): CryptoProvider {
     name: "noble",
     async digest(alg, data) {
       checkBytes("digest data", data);
-      return nobleHash(alg)(data);
+      return portableDigest(alg)(data);
+    },
+    digestSync(alg, data) {
+      checkBytes("digest data", data);
+      return portableDigest(alg)(data);
     },
     async verify(alg, key, data, signature, options) {
       checkBytes("signed data", data);

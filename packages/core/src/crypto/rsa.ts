@@ -2,7 +2,7 @@ import { constantTimeEqual } from "../bytes.js";
 import { RotkitError } from "../errors.js";
 import { hashLength } from "./algs.js";
 import { bigIntToBytes, bytesToBigInt, modPow } from "./bigint.js";
-import { nobleHash } from "./hash.js";
+import { nobleHash, portableDigest } from "./hash.js";
 import { mgf1 } from "./mgf1.js";
 import type { HashAlg, PublicKey } from "./types.js";
 
@@ -96,7 +96,7 @@ function digestInfoPrefix(alg: HashAlg): Uint8Array {
  * ```
  */
 export function rsaPkcs1Verify(key: RsaKey, hash: HashAlg, data: Uint8Array, sig: Uint8Array): boolean {
-  return emsaPkcs1Matches(key, digestInfoPrefix(hash), nobleHash(hash)(data), sig);
+  return emsaPkcs1Matches(key, digestInfoPrefix(hash), portableDigest(hash)(data), sig);
 }
 
 /**

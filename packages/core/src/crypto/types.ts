@@ -82,6 +82,12 @@ export type AeadAlg = "AES-GCM" | "AES-CCM";
 export interface CryptoProvider {
   readonly name: string;
   digest(alg: HashAlg, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The digest computed synchronously on the calling thread where that is the provider's own choice (e.g. a small
+   * input, which costs less to hash than to hand to a thread pool), else `undefined`: then call `digest`. Optional;
+   * for hot paths that hash a few hundred bytes per message and would otherwise pay an async turn per hash.
+   */
+  digestSync?(alg: HashAlg, data: Uint8Array): Uint8Array | undefined;
   verify(
     alg: SignatureAlg,
     key: PublicKey,

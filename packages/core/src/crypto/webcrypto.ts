@@ -13,7 +13,7 @@ import {
 } from "./algs.js";
 import { ecUncompressed } from "./ec.js";
 import { ecdsaDerToRaw } from "./ecdsa-der.js";
-import { nobleHash } from "./hash.js";
+import { portableDigest } from "./hash.js";
 import { checkMlDsaKey, ML_DSA_LENGTHS } from "./ml-dsa.js";
 import { nobleProvider } from "./noble.js";
 import { rsaPublicKey } from "./rsa.js";
@@ -301,6 +301,17 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
     }
   }
 
+  /**
+   * A WebCrypto digest is a thread-pool job: ~10 µs of CPU before it hashes a byte, where the portable SHA-2 needs a
+   * µs or two for a manifest-sized input. Small inputs are hashed on the calling thread; large ones go to WebCrypto.
+   */
+  function digestHere(alg: HashAlg, data: Uint8Array): Uint8Array | undefined {
+    hashLength(alg);
+    checkBytes("digest data", data);
+    if (data.length > SMALL_DIGEST_BYTES) return undefined;
+    return portableDigest(alg)(data);
+  }
+
   function gcmParams(params: AeadParams): {
     name: string;
     iv: Uint8Array;
@@ -319,13 +330,9 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
   return {
     name: "webcrypto",
     async digest(alg, data) {
-      hashLength(alg);
-      checkBytes("digest data", data);
-      // A WebCrypto digest is a thread-pool job: ~10 µs of CPU before it hashes a byte, where the portable SHA-2
-      // needs a few µs for a manifest-sized input. Small inputs are hashed here; large ones go native.
-      if (data.length <= SMALL_DIGEST_BYTES) return nobleHash(alg)(data);
-      return new Uint8Array(await s.digest(alg, data));
+      return digestHere(alg, data) ?? new Uint8Array(await s.digest(alg, data));
     },
+    digestSync: digestHere,
     verify,
     async hmac(alg, key, data) {
       hashLength(alg);
