@@ -35,7 +35,6 @@ export const SHA256_STATE_MIN = 40;
  */
 export class Sha256 implements Sha256Hasher {
   private readonly h = new Int32Array(8);
-  private readonly w = new Int32Array(64);
   private readonly tail = new Uint8Array(64);
   private tailLen = 0;
   private length = 0;
@@ -72,11 +71,11 @@ export class Sha256 implements Sha256Hasher {
       this.tailLen += take;
       i = take;
       if (this.tailLen < 64) return;
-      sha256Blocks(this.h, this.w, this.tail, 0, 64);
+      sha256Blocks(this.h, this.tail, 0, 64);
       this.tailLen = 0;
     }
     const full = n - ((n - i) % 64);
-    sha256Blocks(this.h, this.w, data, i, full);
+    sha256Blocks(this.h, data, i, full);
     i = full;
     if (i < n) {
       this.tail.set(data.subarray(i), 0);
