@@ -111,9 +111,6 @@ function stripZeros(b: Uint8Array): Uint8Array {
   return b.subarray(i);
 }
 
-// A host that rejects on a malformed signature: still just an invalid signature.
-const invalidSignature = (): boolean => false;
-
 /** Marks a key/curve the host WebCrypto does not implement: the operation goes to the portable provider. */
 const UNSUPPORTED: unique symbol = Symbol("rotkit.webcrypto.unsupported");
 type Unsupported = typeof UNSUPPORTED;
@@ -210,16 +207,6 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
     return ck;
   }
 
-  // Not async, and no try/await: on a server this sits on every verification, and each extra promise layer shows.
-  function nativeVerify(params: WebAlgorithm, ck: WebCryptoKey, sig: Uint8Array, data: Uint8Array): Promise<boolean> {
-    try {
-      return s.verify(params, ck, sig, data).catch(invalidSignature);
-    } catch {
-      return Promise.resolve(false);
-    }
-  }
-
-  // `return await` rather than `return`: a promise returned from an async function takes two more microtask turns.
   async function verify(
     alg: SignatureAlg,
     key: PublicKey,
@@ -230,6 +217,10 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
     checkBytes("signed data", data);
     checkBytes("signature", signature);
     const scheme = signatureScheme(alg);
+    // Each supported case sets what WebCrypto verifies; the others return on their own.
+    let params: WebAlgorithm | string;
+    let ck: WebCryptoKey | Unsupported;
+    let sig = signature;
     switch (scheme.kind) {
       case "ecdsa": {
         const k = checkEcdsaKey(scheme, key);
@@ -244,27 +235,30 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
           }
         } else if (format !== "raw") throw new RotkitError("INVALID_ARGUMENT", `unknown signature format ${format}`);
         else if (signature.length !== 2 * size) return false;
-        const ck = cachedKey("ecdsa", k) ?? (await verificationKey("ecdsa", k));
+        ck = cachedKey("ecdsa", k) ?? (await verificationKey("ecdsa", k));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, raw, { format: "raw" });
-        return await nativeVerify(ECDSA_PARAMS[scheme.hash], ck, raw, data);
+        params = ECDSA_PARAMS[scheme.hash];
+        sig = raw;
+        break;
       }
       case "eddsa": {
         const k = checkEddsaKey(scheme, key);
-        const ck = cachedKey("eddsa", k) ?? (await verificationKey("eddsa", k));
+        ck = cachedKey("eddsa", k) ?? (await verificationKey("eddsa", k));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
         if (signature.length !== 2 * k.x.length) return false;
-        return await nativeVerify(k.crv, ck, signature, data);
+        params = k.crv;
+        break;
       }
       case "rsa-pss":
       case "rsa-pkcs1": {
         const pss = scheme.kind === "rsa-pss";
         const use: KeyUse = `${pss ? "pss" : "pkcs1"}:${scheme.hash}`;
-        const ck = cachedKey(use, key) ?? (await verificationKey(use, key));
+        ck = cachedKey(use, key) ?? (await verificationKey(use, key));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature, opts);
         const k = key as Extract<PublicKey, { kty: "RSA" }>;
         // RFC 8017 §8.1.2 / §8.2.2 step 1: the signature is exactly k bytes.
         if (signature.length !== stripZeros(k.n).length) return false;
-        let params = PKCS1_PARAMS;
+        params = PKCS1_PARAMS;
         if (pss) {
           const salt = opts?.pssSaltLength;
           params =
@@ -272,19 +266,30 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
               ? PSS_DEFAULT[scheme.hash]
               : { name: "RSA-PSS", saltLength: checkLength("PSS salt length", salt, 0, signature.length) };
         }
-        return await nativeVerify(params, ck, signature, data);
+        break;
       }
       case "ml-dsa": {
         const k = checkMlDsaKey(scheme.alg, key);
         // FIPS 204 Table 2: a signature of another length cannot verify (and hosts differ in how they refuse it).
         if (signature.length !== ML_DSA_LENGTHS[scheme.alg].signature) return false;
-        const ck =
+        ck =
           mlDsaNative.get(scheme.alg) === false
             ? UNSUPPORTED
             : (cachedKey("ml-dsa", k) ?? (await verificationKey("ml-dsa", k)));
         if (ck === UNSUPPORTED) return portable.verify(alg, key, data, signature);
-        return await nativeVerify(ML_DSA_PARAMS[scheme.alg], ck, signature, data);
+        params = ML_DSA_PARAMS[scheme.alg];
+        break;
       }
+      default:
+        throw new RotkitError("CRYPTO_UNSUPPORTED_ALG", `unsupported signature algorithm ${String(alg)}`);
+    }
+    // On a server this sits on every verification: one await on the host's promise, no derived promise or wrapper
+    // (each adds a microtask turn per message). A host that rejects or throws on a malformed signature is still
+    // reporting an invalid signature.
+    try {
+      return await s.verify(params, ck, sig, data);
+    } catch {
+      return false;
     }
   }
 

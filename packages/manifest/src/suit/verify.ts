@@ -147,6 +147,7 @@ export async function verifySuitEnvelope(bytes: Uint8Array, options: VerifySuitO
   if (!options || typeof options !== "object" || !options.provider || typeof options.provider.digest !== "function") {
     throw new RotkitError("INVALID_ARGUMENT", "SUIT: options with a provider and keys are required");
   }
-  // Verified from a private copy: the returned model and `bytes` are exactly what was checked.
-  return verifyAt(ownCopy(bytes), options.keys, options, suitContext(options, true), 0);
+  // Verified from a private copy: the returned model and `bytes` are exactly what was checked. (`return await`: a
+  // promise returned from an async function costs two more microtask turns.)
+  return await verifyAt(ownCopy(bytes), options.keys, options, suitContext(options, true), 0);
 }
