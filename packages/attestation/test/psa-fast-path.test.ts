@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { singleByteMutations, truncations } from "../../core/test/helpers/mutate.js";
 import { decodePsaClaims, type PsaClaims } from "../src/psa/claims.js";
 import { encodePsaClaimsMap, type PsaClaimsInput } from "../src/psa/create.js";
-import { fastPsaClaims } from "../src/psa/fast-claims.js";
+import { fastCoseOuter, fastPsaClaims } from "../src/psa/fast-claims.js";
 import { PSA_PROFILE_2_0_0, PSA_PROFILE_LEGACY, PSA_PROFILE_TFM, type PsaProfile } from "../src/psa/profiles.js";
 
 // The one-pass claims reader (src/psa/fast-claims.ts) stands in for decodeCbor + decodePsaClaims on common tokens.
@@ -90,6 +90,34 @@ describe("PSA fast claims reader", () => {
     // The TF-M / 2.0.0 claims-sets that validate are in the subset (legacy and invalid ones are not).
     expect(taken).toBeGreaterThanOrEqual(6);
     expect(mutantsTaken).toBeGreaterThan(300);
+  });
+
+  it("reads the outer COSE structure of the tokens as the general decoder does, and nothing else", () => {
+    let taken = 0;
+    let mutantsTaken = 0;
+    const same = (bytes: Uint8Array): boolean => {
+      const fast = fastCoseOuter(bytes);
+      if (fast === undefined) return false;
+      expect(fast).toEqual(decodeCbor(bytes, { zeroCopy: true }));
+      return true;
+    };
+    for (const t of [
+      "psatoken-veraison/tf-m/psa-2_0_0_sign1.bin",
+      "psatoken-veraison/tf-m/psa-2_0_0_mac0.bin",
+      "psatoken-veraison/tf-m/psa-iot-1_sign1.bin",
+      "psa-token-draft/psa-mac0.cbor",
+    ]) {
+      if (same(read(t))) taken++;
+      for (const m of singleByteMutations(read(t))) if (same(m.bytes)) mutantsTaken++;
+      for (const m of truncations(read(t))) expect(fastCoseOuter(m)).toBeUndefined();
+    }
+    expect(taken).toBe(4);
+    expect(mutantsTaken).toBeGreaterThan(1000);
+    // A kid in the unprotected bucket, or no tag: the general decoder's to read.
+    expect(
+      fastCoseOuter(encodeCbor(new CborTag(18, [Uint8Array.of(0xa1, 1, 0x26), new Map([[4, b(4)]]), b(8), b(64)]))),
+    ).toBe(undefined);
+    expect(fastCoseOuter(encodeCbor([Uint8Array.of(0xa1, 1, 0x26), new Map(), b(8), b(64)]))).toBeUndefined();
   });
 
   it("takes the real TF-M token and the RFC 9783 example", () => {

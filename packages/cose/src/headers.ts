@@ -124,6 +124,18 @@ function showLabel(l: CborValue): string {
 export function decodeProtectedHeader(value: CborValue, where = "protected"): ProtectedHeader {
   if (!isBytes(value)) badHeader("protected header bucket must be a bstr", where);
   if (value.length === 0) return { bytes: value, map: new Map() };
+  // The bucket nearly every message carries, {1: alg} with the alg in the head (a1 01 26 for ES256) or in one more
+  // byte (a1 01 38 22 for ES384): read here; what the general decoder would build from these bytes, minus its cost.
+  if (value[0] === 0xa1 && value[1] === 0x01) {
+    const h = value[2] as number;
+    if (value.length === 3 && (h < 0x18 || (h >= 0x20 && h < 0x38))) {
+      return { bytes: value, map: new Map([[1, h < 0x18 ? h : 0x1f - h]]) };
+    }
+    const n = value[3] as number;
+    if (value.length === 4 && (h === 0x18 || h === 0x38) && n >= 0x18) {
+      return { bytes: value, map: new Map([[1, h === 0x18 ? n : -1 - n]]) };
+    }
+  }
   let map: CborValue;
   try {
     map = decodeCose(value, `${where}: protected header`);

@@ -5,13 +5,14 @@ import { type CoseHeaders, decodeHeaders, HeaderLabel } from "./headers.js";
 import { type CoseContent, type CoseVerifyOptions, externalAadOf, layerPayload, senderHeaders } from "./layer.js";
 import { type CoseStructureOptions, CoseTag, coseStructure, decodeCoseMessage } from "./message.js";
 import {
+  checkSignatureInputs,
   handleAlgorithm,
   type KeyResolver,
+  providerVerify,
   resolveKey,
   signatureAlgorithm,
   signWithHandle,
   type VerifyKey,
-  verifySignatureBytes,
 } from "./signature.js";
 import { sigStructure1 } from "./structures.js";
 
@@ -167,8 +168,9 @@ async function verifyParsed(decoded: UnverifiedSign1, options: VerifySign1Option
   // A plain key needs no resolver round trip (one promise less on every server-side verification).
   const key = typeof options.key === "function" ? await resolveKey(options.key, headers, NAME) : options.key;
   if (key === undefined || key === null) throw new RotkitError("COSE_NO_KEY", `${NAME}: no key for this signer`);
+  const publicKey = checkSignatureInputs(options.provider, info, key, signature, NAME);
   const tbs = sigStructure1(headers.protected.bytes, externalAadOf(options.externalAad, NAME), payload);
-  await verifySignatureBytes(options.provider, info, key, tbs, signature, NAME);
+  await providerVerify(options.provider, info, publicKey, tbs, signature, NAME);
   const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
   const out: VerifiedSign1 = { payload, headers, alg: info };
   if (kid instanceof Uint8Array) out.kid = kid;

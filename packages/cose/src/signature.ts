@@ -6,6 +6,7 @@ import {
   ML_DSA_LENGTHS,
   type PublicKey,
   RotkitError,
+  type VerifyOptions,
 } from "@rotkit/core";
 import { type AlgPolicy, layerAlgorithm } from "./alg-policy.js";
 import { type CoseAlgInfo, coseAlgIdOf, coseAlgorithm } from "./algorithms.js";
@@ -192,6 +193,76 @@ export async function resolveKey(
   return k;
 }
 
+/** ECDSA signatures travel raw (r ‖ s) in COSE (RFC 9053 §2.1); one options object for every verification. */
+const RAW_SIGNATURE: VerifyOptions = Object.freeze({ format: "raw" });
+
+/**
+ * The checks before a signature verification (the provider, the key against the algorithm, the signature length):
+ * the public key to verify with, or COSE_ALG_MISMATCH / COSE_BAD_SIGNATURE / COSE_BAD_KEY / INVALID_ARGUMENT.
+ *
+ * @example
+ * ```ts
+ * const publicKey = checkSignatureInputs(provider, coseAlgorithm(-7), key, sig, "COSE_Sign1");
+ * ```
+ */
+export function checkSignatureInputs(
+  provider: CryptoProvider,
+  info: CoseAlgInfo,
+  key: VerifyKey,
+  signature: Uint8Array,
+  where: string,
+): PublicKey {
+  if (!provider || typeof provider.verify !== "function") {
+    throw new RotkitError("INVALID_ARGUMENT", `${where}: a CryptoProvider is required`);
+  }
+  const { publicKey, alg } = toPublicKey(key, where);
+  checkKeyAlgParam(alg, info, where);
+  checkKeyForAlg(info, publicKey, where);
+  if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${where}: signature must be a bstr`);
+  const want = expectedSignatureLength(publicKey);
+  if (signature.length !== want) {
+    throw new RotkitError(
+      "COSE_BAD_SIGNATURE",
+      `${where}: signature is ${signature.length} bytes, ${info.name} needs ${want}`,
+    );
+  }
+  return publicKey;
+}
+
+/**
+ * The provider's verification of checked inputs (see {@link checkSignatureInputs}): resolves when the signature
+ * verifies, rejects with COSE_BAD_SIGNATURE when it does not, and in COSE terms when the provider fails. Not async:
+ * on a server it sits on every message, and an async wrapper costs a promise and a turn.
+ *
+ * @example
+ * ```ts
+ * await providerVerify(provider, info, publicKey, tbs, sig, "COSE_Sign1");
+ * ```
+ */
+export function providerVerify(
+  provider: CryptoProvider,
+  info: CoseAlgInfo,
+  publicKey: PublicKey,
+  toBeSigned: Uint8Array,
+  signature: Uint8Array,
+  where: string,
+): Promise<void> {
+  let pending: Promise<boolean>;
+  try {
+    pending = provider.verify(info.signature!, publicKey, toBeSigned, signature, RAW_SIGNATURE);
+  } catch (e) {
+    return Promise.reject(providerError(e, where));
+  }
+  return pending.then(
+    (ok) => {
+      if (!ok) throw new RotkitError("COSE_BAD_SIGNATURE", `${where}: the ${info.name} signature does not verify`);
+    },
+    (e) => {
+      throw providerError(e, where);
+    },
+  );
+}
+
 /**
  * Verifies `signature` over `toBeSigned` or throws: COSE_ALG_MISMATCH (key type / curve / key `alg`),
  * COSE_BAD_SIGNATURE (wrong length or not valid), COSE_BAD_KEY (unusable key), COSE_UNSUPPORTED_ALG.
@@ -209,27 +280,8 @@ export async function verifySignatureBytes(
   signature: Uint8Array,
   where: string,
 ): Promise<void> {
-  if (!provider || typeof provider.verify !== "function") {
-    throw new RotkitError("INVALID_ARGUMENT", `${where}: a CryptoProvider is required`);
-  }
-  const { publicKey, alg } = toPublicKey(key, where);
-  checkKeyAlgParam(alg, info, where);
-  checkKeyForAlg(info, publicKey, where);
-  if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${where}: signature must be a bstr`);
-  const want = expectedSignatureLength(publicKey);
-  if (signature.length !== want) {
-    throw new RotkitError(
-      "COSE_BAD_SIGNATURE",
-      `${where}: signature is ${signature.length} bytes, ${info.name} needs ${want}`,
-    );
-  }
-  let ok: boolean;
-  try {
-    ok = await provider.verify(info.signature!, publicKey, toBeSigned, signature, { format: "raw" });
-  } catch (e) {
-    throw providerError(e, where);
-  }
-  if (!ok) throw new RotkitError("COSE_BAD_SIGNATURE", `${where}: the ${info.name} signature does not verify`);
+  const publicKey = checkSignatureInputs(provider, info, key, signature, where);
+  await providerVerify(provider, info, publicKey, toBeSigned, signature, where);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { encodeCbor, fromHex } from "@rotkit/core";
+import { decodeCbor, encodeCbor, fromHex } from "@rotkit/core";
 import { describe, expect, it } from "vitest";
 import {
   checkHeaders,
@@ -17,6 +17,43 @@ describe("headers (RFC 9052 §3)", () => {
     expect(p.bytes).toBe(bytes);
     expect(p.map.get(1)).toBe(-7);
     expect(decodeProtectedHeader(fromHex("a0")).map.size).toBe(0);
+  });
+
+  it("reads every 3- and 4-byte {1: alg} bucket as the general decoder does (the short path)", () => {
+    const general = (b: Uint8Array): unknown => {
+      try {
+        return decodeCbor(b);
+      } catch {
+        return "refused";
+      }
+    };
+    const mine = (b: Uint8Array): unknown => {
+      try {
+        return decodeProtectedHeader(b).map;
+      } catch {
+        return "refused";
+      }
+    };
+    let taken = 0;
+    for (let h = 0; h < 256; h++) {
+      const three = Uint8Array.of(0xa1, 0x01, h);
+      const g = general(three);
+      // Every bucket the general decoder reads to a map with an int or text alg is read the same.
+      if (g instanceof Map && (typeof g.get(1) === "number" || typeof g.get(1) === "string")) {
+        expect(mine(three)).toEqual(g);
+        taken++;
+      } else expect(mine(three)).toBe("refused");
+      for (let n = 0; n < 256; n++) {
+        const four = Uint8Array.of(0xa1, 0x01, h, n);
+        const g4 = general(four);
+        if (g4 instanceof Map && (typeof g4.get(1) === "number" || typeof g4.get(1) === "string")) {
+          expect(mine(four)).toEqual(g4);
+        } else expect(mine(four)).toBe("refused");
+      }
+    }
+    expect(taken).toBe(49); // 0..23, -1..-24 and the empty text string
+    expect(decodeProtectedHeader(fromHex("a1013822")).map.get(1)).toBe(-35);
+    expect(decodeProtectedHeader(fromHex("a1013806")).map.get(1)).toBe(-7); // not preferred: the general path
   });
 
   it("encodes an empty protected map as a zero-length bstr", () => {

@@ -1,4 +1,4 @@
-import { CborCursor, readWithCursor } from "@rotkit/core";
+import { CborCursor, CborTag, readWithCursor } from "@rotkit/core";
 import type { PsaSecurityLifecycle, PsaSoftwareComponent } from "./claim-rules.js";
 import type { PsaClaims } from "./claims.js";
 import { PSA_PROFILE_2_0_0, PSA_PROFILE_TFM, type PsaProfile, psaLifecycleState } from "./profiles.js";
@@ -236,4 +236,22 @@ function claimsSet(c: CborCursor, wanted: PsaProfile | undefined): PsaClaims {
  */
 export function fastPsaClaims(payload: Uint8Array, profile: PsaProfile | undefined): PsaClaims | undefined {
   return readWithCursor(payload, (c) => claimsSet(c, profile));
+}
+
+/**
+ * The outer COSE_Sign1 / COSE_Mac0 of a token in its common shape (tag 18 or 17, four items, an empty unprotected
+ * bucket) as `decodeCbor(token, { zeroCopy: true })` builds it, or undefined when the general decoder must read it.
+ */
+export function fastCoseOuter(token: Uint8Array): CborTag | undefined {
+  return readWithCursor(token, (c) => {
+    const ib = c.b[c.pos];
+    if (ib !== 0xd2 && ib !== 0xd1) G();
+    c.pos++;
+    if (c.arg(4) !== 4) G();
+    const protectedBytes = c.bytes();
+    if (!c.take(0xa0)) G();
+    const payload = c.bytes();
+    const signatureOrTag = c.bytes();
+    return new CborTag(ib === 0xd2 ? 18 : 17, [protectedBytes, new Map(), payload, signatureOrTag]);
+  });
 }

@@ -11,7 +11,7 @@ import {
 import { type MacKey, type VerifyKey, verifyCoseMac0Value, verifyCoseSign1Value } from "@rotkit/cose";
 import { claimsMap, instanceIdClaim } from "./claim-rules.js";
 import { decodePsaClaims, detectPsaProfile, type PsaClaims } from "./claims.js";
-import { fastPsaClaims } from "./fast-claims.js";
+import { fastCoseOuter, fastPsaClaims } from "./fast-claims.js";
 import { type PsaProfile, psaClaimKeys } from "./profiles.js";
 
 // PSA attestation token verification (RFC 9783 §5, §7): a tagged COSE_Sign1 (ES256/384/512) or COSE_Mac0
@@ -72,7 +72,7 @@ export async function verifyPsaToken(bytes: Uint8Array, options: VerifyPsaTokenO
   try {
     // Views into `bytes`, not copies: this decode feeds only the verification below, and the claims are decoded
     // from a private copy of the payload. Copying every byte string twice was a third of a server's verify cost.
-    top = decodeCbor(bytes, { zeroCopy: true });
+    top = fastCoseOuter(bytes) ?? decodeCbor(bytes, { zeroCopy: true });
   } catch (e) {
     throw new RotkitError("ATTEST_MALFORMED", "PSA token: not well-formed CBOR", { cause: e });
   }
