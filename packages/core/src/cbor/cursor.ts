@@ -33,6 +33,9 @@ export const CBOR_CURSOR_MAX_BYTES = 65536;
 export class CborCursor {
   pos: number;
   end: number;
+  // The input's buffer and offset, read once: the `buffer` getter costs more than the view made from it.
+  private readonly ab: ArrayBufferLike;
+  private readonly base: number;
 
   constructor(
     readonly b: Uint8Array,
@@ -41,6 +44,8 @@ export class CborCursor {
   ) {
     this.pos = from;
     this.end = to;
+    this.ab = b.buffer;
+    this.base = b.byteOffset;
   }
 
   /** Abandons the fast path: the general decoder takes the bytes. */
@@ -131,8 +136,7 @@ export class CborCursor {
   bytes(): Uint8Array {
     const n = this.arg(2);
     if (n > this.end - this.pos) throw GIVE_UP;
-    const b = this.b;
-    const out = new Uint8Array(b.buffer, b.byteOffset + this.pos, n);
+    const out = new Uint8Array(this.ab, this.base + this.pos, n);
     this.pos += n;
     return out;
   }
@@ -190,8 +194,7 @@ export class CborCursor {
 
   /** A view of `[from, to)` of the input. */
   view(from: number, to: number): Uint8Array {
-    const b = this.b;
-    return new Uint8Array(b.buffer, b.byteOffset + from, to - from);
+    return new Uint8Array(this.ab, this.base + from, to - from);
   }
 }
 

@@ -106,8 +106,14 @@ class Reader {
   big = 0n;
   private readonly stack: Frame[] = [];
 
+  /** The input's buffer and offset for zero-copy views, read once (the `buffer` getter is not free). */
+  private readonly ab: ArrayBufferLike;
+  private readonly base: number;
+
   constructor(bytes: Uint8Array, pos: number, end: number, windowed: boolean, o: ResolvedCborOptions) {
     this.b = bytes;
+    this.ab = bytes.buffer;
+    this.base = bytes.byteOffset;
     this.pos = pos;
     this.end = end;
     this.windowed = windowed;
@@ -115,7 +121,7 @@ class Reader {
   }
 
   get dv(): DataView {
-    if (this.view === undefined) this.view = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+    if (this.view === undefined) this.view = new DataView(this.ab, this.base, this.b.byteLength);
     return this.view;
   }
 
@@ -181,7 +187,7 @@ class Reader {
     // slice()/subarray() of a plain Uint8Array is a plain Uint8Array (the entry points unwrap Buffers). By
     // default the copy keeps decoded values independent of the caller's input buffer.
     // A view made directly on the buffer skips subarray()'s species lookup (the input is a plain Uint8Array).
-    return this.o.zeroCopy ? new Uint8Array(this.b.buffer, this.b.byteOffset + p, len) : this.b.slice(p, p + len);
+    return this.o.zeroCopy ? new Uint8Array(this.ab, this.base + p, len) : this.b.slice(p, p + len);
   }
 
   text(from: number, to: number): string {
