@@ -1,4 +1,4 @@
-import { INTERN_MAX, internAscii } from "./intern.js";
+import { asciiText } from "./intern.js";
 
 // A forward-only cursor over the common subset of CBOR (RFC 8949): definite lengths, preferred (shortest) heads,
 // arguments below 2^53, ASCII text. It exists for fast paths that read one known structure straight into a typed
@@ -150,31 +150,15 @@ export class CborCursor {
     return from;
   }
 
-  /** An ASCII text string (anything else goes to the general path, which checks UTF-8). */
+  /** An ASCII text string of at most 1024 bytes (anything else goes to the general path, which checks UTF-8). */
   text(): string {
     const n = this.arg(3);
     if (n > this.end - this.pos) throw GIVE_UP;
-    const b = this.b;
     const from = this.pos;
-    const to = from + n;
-    this.pos = to;
-    if (n <= INTERN_MAX) {
-      // The general decoder's intern table: short protocol strings repeat from message to message.
-      let h = n;
-      for (let i = from; i < to; i++) {
-        const c = b[i] as number;
-        if (c >= 0x80) throw GIVE_UP;
-        h = (Math.imul(h, 31) + c) | 0;
-      }
-      return internAscii(b, from, to, h);
-    }
-    const codes = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const c = b[from + i] as number;
-      if (c >= 0x80) throw GIVE_UP;
-      codes[i] = c;
-    }
-    return String.fromCharCode.apply(null, codes);
+    this.pos = from + n;
+    const s = asciiText(this.b, from, from + n);
+    if (s === undefined) throw GIVE_UP;
+    return s;
   }
 
   /** Enters the content of a bstr (`bstr .cbor T`): returns the end to restore with leave(). */

@@ -2,7 +2,7 @@ import { utf8Decode } from "../bytes.js";
 import { isRotkitError, RotkitError, type RotkitErrorCode } from "../errors.js";
 import { encodeCbor } from "./encode.js";
 import { decodeHalf, halfBits } from "./float.js";
-import { INTERN_MAX, internAscii } from "./intern.js";
+import { asciiText } from "./intern.js";
 import { type ResolvedCborOptions, resolveCborOptions } from "./limits.js";
 import { type CborDecodeOptions, type CborMap, CborSimple, CborTag, type CborValue } from "./types.js";
 
@@ -193,27 +193,8 @@ class Reader {
   text(from: number, to: number): string {
     const b = this.b;
     // ASCII fast path: most protocol strings (claim names, algorithm names, URIs) are ASCII.
-    let i = from;
-    if (to - from <= INTERN_MAX) {
-      let h = to - from;
-      while (i < to) {
-        const c = b[i] as number;
-        if (c >= 0x80) break;
-        h = (Math.imul(h, 31) + c) | 0;
-        i++;
-      }
-      if (i === to) return internAscii(b, from, to, h);
-    } else if (to - from <= 1024) {
-      // Checked and copied in one pass; a non-ASCII byte falls through to the UTF-8 decoder.
-      const codes = new Array<number>(to - from);
-      while (i < to) {
-        const c = b[i] as number;
-        if (c >= 0x80) break;
-        codes[i - from] = c;
-        i++;
-      }
-      if (i === to) return String.fromCharCode.apply(null, codes);
-    }
+    const ascii = asciiText(b, from, to);
+    if (ascii !== undefined) return ascii;
     try {
       return utf8Decode(b, from, to);
     } catch (e) {
