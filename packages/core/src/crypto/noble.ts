@@ -157,6 +157,11 @@ function nobleHmacSync(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Ar
   return nobleHmac(nobleHash(alg), key, data);
 }
 
+function digestNow(alg: HashAlg, data: Uint8Array): Uint8Array {
+  checkBytes("digest data", data);
+  return portableDigest(alg)(data);
+}
+
 /**
  * The portable CryptoProvider: @noble/curves, @noble/hashes, @noble/ciphers and @noble/post-quantum plus rotkit's
  * BigInt RSA verifier. Works on any host with ES2020 and BigInt; `randomBytes` needs `crypto.getRandomValues` (else
@@ -174,13 +179,9 @@ export function nobleProvider(): CryptoProvider {
   return {
     name: "noble",
     async digest(alg, data) {
-      checkBytes("digest data", data);
-      return portableDigest(alg)(data);
+      return digestNow(alg, data);
     },
-    digestSync(alg, data) {
-      checkBytes("digest data", data);
-      return portableDigest(alg)(data);
-    },
+    digestSync: digestNow,
     async verify(alg, key, data, signature, options) {
       checkBytes("signed data", data);
       checkBytes("signature", signature);

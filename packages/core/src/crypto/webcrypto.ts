@@ -311,10 +311,9 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
    * µs or two for a manifest-sized input. Small inputs are hashed on the calling thread; large ones go to WebCrypto.
    */
   function digestHere(alg: HashAlg, data: Uint8Array): Uint8Array | undefined {
-    hashLength(alg);
+    const hash = portableDigest(alg); // validates the name
     checkBytes("digest data", data);
-    if (data.length > SMALL_DIGEST_BYTES) return undefined;
-    return portableDigest(alg)(data);
+    return data.length > SMALL_DIGEST_BYTES ? undefined : hash(data);
   }
 
   function gcmParams(params: AeadParams): {
