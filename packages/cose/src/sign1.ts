@@ -161,19 +161,67 @@ function checkOptions(options: VerifySign1Options): void {
     throw new RotkitError("INVALID_ARGUMENT", `${NAME}: options are required`);
 }
 
-async function verifyParsed(decoded: UnverifiedSign1, options: VerifySign1Options): Promise<VerifiedSign1> {
+/** What {@link prepareCoseSign1} returns: the checked algorithm and payload, and the bytes the signature covers. */
+export interface PreparedSign1 {
+  alg: CoseAlgInfo;
+  payload: Uint8Array;
+  /** The Sig_structure (RFC 9052 §4.4) to verify the signature over. */
+  toBeSigned: Uint8Array;
+  signature: Uint8Array;
+  /** kid (4) from either bucket, if present (unprotected kid is not covered by the signature). */
+  kid?: Uint8Array;
+}
+
+/**
+ * The key-independent half of {@link verifyDecodedCoseSign1}, synchronous: the algorithm (against `allowedAlgs`),
+ * the payload (attached or detached) and the Sig_structure. For a verifier that tries several keys on one message:
+ * per key, `checkSignatureInputs` then `providerVerify` finish the job, awaiting nothing else. Nothing is verified
+ * until then.
+ *
+ * @example
+ * ```ts
+ * const p = prepareCoseSign1(decodeCoseSign1Unverified(msg), { detachedPayload });
+ * const pk = checkSignatureInputs(provider, p.alg, key, p.signature, "COSE_Sign1");
+ * await providerVerify(provider, p.alg, pk, p.toBeSigned, p.signature, "COSE_Sign1");
+ * ```
+ */
+export function prepareCoseSign1(
+  decoded: UnverifiedSign1,
+  options: Pick<CoseVerifyOptions, "detachedPayload" | "externalAad" | "allowedAlgs" | "requireProtectedAlg">,
+): PreparedSign1 {
+  if (!(decoded instanceof DecodedSign1)) {
+    throw new RotkitError(
+      "INVALID_ARGUMENT",
+      `${NAME}: pass a message decodeCoseSign1Unverified/decodeCoseSign1Value returned`,
+    );
+  }
+  return prepare(decoded, options);
+}
+
+function prepare(
+  decoded: UnverifiedSign1,
+  options: Pick<CoseVerifyOptions, "detachedPayload" | "externalAad" | "allowedAlgs" | "requireProtectedAlg">,
+): PreparedSign1 {
   const { headers, payload: item, signature } = decoded;
-  const info = signatureAlgorithm(headers, NAME, options);
+  const alg = signatureAlgorithm(headers, NAME, options);
   const payload = layerPayload(item, options.detachedPayload, NAME);
+  const toBeSigned = sigStructure1(headers.protected.bytes, externalAadOf(options.externalAad, NAME), payload);
+  const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
+  return kid instanceof Uint8Array
+    ? { alg, payload, toBeSigned, signature, kid }
+    : { alg, payload, toBeSigned, signature };
+}
+
+async function verifyParsed(decoded: UnverifiedSign1, options: VerifySign1Options): Promise<VerifiedSign1> {
+  const p = prepare(decoded, options);
+  const headers = decoded.headers;
   // A plain key needs no resolver round trip (one promise less on every server-side verification).
   const key = typeof options.key === "function" ? await resolveKey(options.key, headers, NAME) : options.key;
   if (key === undefined || key === null) throw new RotkitError("COSE_NO_KEY", `${NAME}: no key for this signer`);
-  const publicKey = checkSignatureInputs(options.provider, info, key, signature, NAME);
-  const tbs = sigStructure1(headers.protected.bytes, externalAadOf(options.externalAad, NAME), payload);
-  await providerVerify(options.provider, info, publicKey, tbs, signature, NAME);
-  const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
-  const out: VerifiedSign1 = { payload, headers, alg: info };
-  if (kid instanceof Uint8Array) out.kid = kid;
+  const publicKey = checkSignatureInputs(options.provider, p.alg, key, p.signature, NAME);
+  await providerVerify(options.provider, p.alg, publicKey, p.toBeSigned, p.signature, NAME);
+  const out: VerifiedSign1 = { payload: p.payload, headers, alg: p.alg };
+  if (p.kid) out.kid = p.kid;
   return out;
 }
 

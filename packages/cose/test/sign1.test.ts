@@ -12,10 +12,13 @@ import { coseKeyFromPublicKey } from "../src/key.js";
 import {
   decodeCoseSign1Unverified,
   decodeCoseSign1Value,
+  prepareCoseSign1,
   signCoseSign1,
   verifyCoseSign1,
   verifyDecodedCoseSign1,
 } from "../src/sign1.js";
+import { checkSignatureInputs, providerVerify } from "../src/signature.js";
+import { sigStructure1 } from "../src/structures.js";
 import { code } from "./helpers/errors.js";
 import { testKey } from "./helpers/keys.js";
 
@@ -207,6 +210,34 @@ describe("COSE_Sign1 decoded once, verified with several keys", () => {
     expect(
       (await verifyDecodedCoseSign1(decodeCoseSign1Value(untagged), { key: key.publicKey, provider })).payload,
     ).toEqual(payload);
+  });
+});
+
+describe("prepareCoseSign1", () => {
+  const provider = webCryptoProvider();
+  const key = testKey("ESP256");
+
+  it("gives the checked algorithm, payload, kid and Sig_structure that verifyDecodedCoseSign1 verifies", async () => {
+    const kid = utf8Encode("author");
+    const msg = await signCoseSign1({ payload, detached: true, unprotected: new Map([[4, kid]]) }, key);
+    const decoded = decodeCoseSign1Unverified(msg);
+    const p = prepareCoseSign1(decoded, { detachedPayload: payload });
+    expect(p.alg.id).toBe(-9);
+    expect(p.kid).toEqual(kid);
+    expect(p.payload).toBe(payload);
+    expect(p.toBeSigned).toEqual(sigStructure1(decoded.headers.protected.bytes, new Uint8Array(0), payload));
+    const pk = checkSignatureInputs(provider, p.alg, key.publicKey, p.signature, "COSE_Sign1");
+    await providerVerify(provider, p.alg, pk, p.toBeSigned, p.signature, "COSE_Sign1");
+    // The same checks as the one-call verifier, before any key is involved.
+    expect(await code(() => prepareCoseSign1(decoded, {}))).toBe("COSE_DETACHED_PAYLOAD_REQUIRED");
+    expect(await code(() => prepareCoseSign1(decoded, { detachedPayload: payload, allowedAlgs: ["ES256"] }))).toBe(
+      "COSE_ALG_MISMATCH",
+    );
+    expect(await code(() => prepareCoseSign1({ ...decoded }, { detachedPayload: payload }))).toBe("INVALID_ARGUMENT");
+    const aad = prepareCoseSign1(decoded, { detachedPayload: payload, externalAad: Uint8Array.of(1) });
+    expect(await code(() => providerVerify(provider, aad.alg, pk, aad.toBeSigned, aad.signature, "COSE_Sign1"))).toBe(
+      "COSE_BAD_SIGNATURE",
+    );
   });
 });
 

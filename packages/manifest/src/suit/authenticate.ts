@@ -3,19 +3,20 @@ import {
   type AlgPolicy,
   type CoseKey,
   CoseTag,
+  checkSignatureInputs,
   coseStructure,
   decodeCoseSign1Value,
   decodeHeaders,
   HeaderLabel,
   keyFitsAlg,
   type MacKey,
+  prepareCoseSign1,
+  providerVerify,
   type RecipientKey,
-  signatureAlgorithm,
   type VerifyKey,
   verifyCoseMac0Value,
   verifyCoseMacValue,
   verifyCoseSignValue,
-  verifyDecodedCoseSign1,
 } from "@rotkit/cose";
 import type { SuitAuthenticationBlock, SuitSignerResult } from "./types.js";
 
@@ -98,32 +99,53 @@ function blockKid(value: CborValue, tag: number, name: string): CborValue | unde
   return headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
 }
 
-function verifySign1(
-  value: CborValue,
-  where: string,
-  detachedPayload: Uint8Array,
+/** One authentication block and what it is verified over. */
+interface Block {
+  value: CborValue;
+  index: number;
+  /** Its place in the envelope, for errors. */
+  where: string;
+  /** The encoded SUIT_Digest (§8.3). */
+  detachedPayload: Uint8Array;
+}
+
+/**
+ * A COSE_Sign1 block: the key-independent checks and the Sig_structure once, then the keys that fit, each checked
+ * and handed to the provider with nothing else awaited (on a server this runs on every envelope, and each async
+ * layer costs a promise and a turn).
+ */
+async function verifySign1(
+  b: Block,
   keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
-): Promise<Verified> {
-  // Decoded once (the envelope reader decoded the CBOR): its headers choose the keys to try, each attempt reuses it.
-  const decoded = decodeCoseSign1Value(value, { requireTag: true });
-  const headers = decoded.headers;
-  const info = signatureAlgorithm(headers, where, allowed(o));
-  const kid = headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
-  return tryKeys(
-    keys,
-    o,
-    where,
-    (key) => !isSecret(key) && kidAllows(key, kid) && keyFitsAlg(key as VerifyKey, info, where),
-    (key) =>
-      verifyDecodedCoseSign1(decoded, {
-        provider: o.provider,
-        detachedPayload,
-        requireTag: true,
-        allowedAlgs: o.allowedAlgs,
-        key: key as VerifyKey,
-      }),
-  );
+): Promise<SuitSignerResult> {
+  const { index, where } = b;
+  // Decoded once (the envelope reader decoded the CBOR): its headers choose the keys to try.
+  const p = prepareCoseSign1(decodeCoseSign1Value(b.value, { requireTag: true }), {
+    detachedPayload: b.detachedPayload,
+    allowedAlgs: o.allowedAlgs,
+  });
+  const info = p.alg;
+  const kid = p.kid;
+  const max = o.maxKeyAttempts ?? 8;
+  let tried = 0;
+  let last: unknown;
+  for (let i = 0; i < keys.length && tried < max; i++) {
+    const key = keys[i] as SuitVerificationKey;
+    if (isSecret(key) || !kidAllows(key, kid) || !keyFitsAlg(key as VerifyKey, info, where)) continue;
+    tried++;
+    try {
+      const publicKey = checkSignatureInputs(o.provider, info, key as VerifyKey, p.signature, "COSE_Sign1");
+      await providerVerify(o.provider, info, publicKey, p.toBeSigned, p.signature, "COSE_Sign1");
+      return kid
+        ? { index, kind: "COSE_Sign1", verified: true, alg: info.id, kid }
+        : { index, kind: "COSE_Sign1", verified: true, alg: info.id };
+    } catch (e) {
+      if (!isRotkitError(e)) throw e;
+      last = e;
+    }
+  }
+  throw last ?? noKey(where);
 }
 
 function verifyMac0(
@@ -156,7 +178,8 @@ function allowed(o: SuitAuthOptions): { allowedAlgs?: AlgPolicy } {
   return o.allowedAlgs ? { allowedAlgs: o.allowedAlgs } : NO_POLICY;
 }
 
-async function verifyBlock(
+/** Not async itself: a COSE_Sign1 block (the common case) is one async layer, not two. */
+function verifyBlock(
   kind: SuitAuthenticationBlock["kind"],
   value: CborValue,
   index: number,
@@ -164,12 +187,19 @@ async function verifyBlock(
   keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
 ): Promise<SuitSignerResult> {
-  const where = `envelope/2[${index + 1}]`;
+  const b: Block = { value, index, where: `envelope/2[${index + 1}]`, detachedPayload };
+  return kind === "COSE_Sign1" ? verifySign1(b, keys, o) : verifyOtherBlock(kind, b, keys, o);
+}
+
+async function verifyOtherBlock(
+  kind: Exclude<SuitAuthenticationBlock["kind"], "COSE_Sign1">,
+  b: Block,
+  keys: readonly SuitVerificationKey[],
+  o: SuitAuthOptions,
+): Promise<SuitSignerResult> {
+  const { value, index, where, detachedPayload } = b;
   let r: Verified;
   switch (kind) {
-    case "COSE_Sign1":
-      r = await verifySign1(value, where, detachedPayload, keys, o);
-      break;
     case "COSE_Mac0":
       r = await verifyMac0(value, where, detachedPayload, keys, o);
       break;
