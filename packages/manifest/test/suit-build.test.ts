@@ -150,6 +150,13 @@ describe("buildSuitEnvelope / signSuitEnvelope", () => {
     expect(await code(verifySuitEnvelope(signed, { keys: [ed.publicKey], provider, policy: "all" }))).toBe(
       "SUIT_AUTH_FAILED",
     );
+    // The error names the block that failed: the ES256 block (the first) has no fitting key here.
+    await expect(verifySuitEnvelope(signed, { keys: [ed.publicKey], provider, policy: "all" })).rejects.toThrow(
+      /not every authentication block verifies: envelope\/2\[1\]: /,
+    );
+    await expect(verifySuitEnvelope(signed, { keys: [es.publicKey], provider, allowedAlgs: [-8] })).rejects.toThrow(
+      /no authentication block verifies: envelope\/2\[1\]: COSE_Sign1: /,
+    );
     // Signing again keeps the existing blocks.
     const more = await signSuitEnvelope(signed, { signers: [ed], provider });
     expect(decodeSuitEnvelopeUnverified(more).authentication.blocks.length).toBe(4);

@@ -267,21 +267,27 @@ export async function verifyAuthenticationBlocks(
   }
   const verified: SuitSignerResult[] = [];
   let failure: unknown;
+  let failedAt = "";
   for (let i = 0; i < blocks.length; i++) {
     try {
       const kind = (blocks[i] as SuitAuthenticationBlock).kind;
       verified.push(await verifyBlock(kind, values[i] as CborValue, i, digestBytes, keys, o));
     } catch (e) {
       if (!isRotkitError(e)) throw e;
-      failure ??= e;
+      if (failure === undefined) {
+        failure = e;
+        failedAt = `envelope/2[${i + 1}]`;
+      }
       if (o.policy === "all") break;
     }
   }
   if (verified.length === 0 || (o.policy === "all" && verified.length !== blocks.length)) {
     const cause = failure as RotkitError | undefined;
+    // The COSE layer names the structure, not the block: say which block the cause comes from.
+    const why = cause ? (cause.message.startsWith(failedAt) ? cause.message : `${failedAt}: ${cause.message}`) : "";
     throw new RotkitError(
       "SUIT_AUTH_FAILED",
-      `SUIT: ${o.policy === "all" ? "not every" : "no"} authentication block verifies${cause ? `: ${cause.message}` : ""}`,
+      `SUIT: ${o.policy === "all" ? "not every" : "no"} authentication block verifies${why ? `: ${why}` : ""}`,
       { at: "envelope/2", cause },
     );
   }
