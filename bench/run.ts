@@ -9,10 +9,10 @@ import { availableParallelism } from "node:os";
 // whatever the machine. On a machine with fewer cores than that, the pool threads and the JavaScript thread
 // oversubscribe the cores; the scheduler then starves the JavaScript thread, and a side that does any JavaScript
 // work per message (decoding, hashing) loses throughput to that, not to its work. So the benchmarks run with the
-// pool sized to the cores (UV_THREADPOOL_SIZE, the deployment docs/verifier-deployment.md recommends; it does not
-// lower the native peer's rate), and where that differs from Node's default, the COSE-based benchmarks are run a
-// second time under the default pool and its ratios printed too. A UV_THREADPOOL_SIZE the caller set is kept, and
-// then only that run is made.
+// pool sized to the cores (UV_THREADPOOL_SIZE, the deployment docs/verifier-deployment.md recommends; it costs the
+// native peer a few percent), and where that differs from Node's default, the COSE-based benchmarks run a second
+// time under the default pool and print those ratios too. A UV_THREADPOOL_SIZE the caller set is kept, and then
+// only that run is made.
 
 const benches: Record<string, () => Promise<{ default: (json: boolean) => Promise<Record<string, number>> }>> = {
   cose: () => import("./cose.js"),
