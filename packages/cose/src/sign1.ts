@@ -76,6 +76,14 @@ class DecodedSign1 implements UnverifiedSign1 {
   ) {}
 }
 
+/** The refusal of a message the decode functions did not hand out. */
+function notDecodedHere(): RotkitError {
+  return new RotkitError(
+    "INVALID_ARGUMENT",
+    `${NAME}: pass a message decodeCoseSign1Unverified/decodeCoseSign1Value returned`,
+  );
+}
+
 function parse(
   items: CborValue[],
   criticalHeaders: CoseVerifyOptions["criticalHeaders"],
@@ -142,14 +150,7 @@ export function verifyCoseSign1Value(value: CborValue, options: VerifySign1Optio
  * ```
  */
 export function verifyDecodedCoseSign1(decoded: UnverifiedSign1, options: VerifySign1Options): Promise<VerifiedSign1> {
-  if (!(decoded instanceof DecodedSign1)) {
-    return Promise.reject(
-      new RotkitError(
-        "INVALID_ARGUMENT",
-        `${NAME}: pass a message decodeCoseSign1Unverified/decodeCoseSign1Value returned`,
-      ),
-    );
-  }
+  if (!(decoded instanceof DecodedSign1)) return Promise.reject(notDecodedHere());
   if (!options || typeof options !== "object") {
     return Promise.reject(new RotkitError("INVALID_ARGUMENT", `${NAME}: options are required`));
   }
@@ -160,6 +161,12 @@ function checkOptions(options: VerifySign1Options): void {
   if (!options || typeof options !== "object")
     throw new RotkitError("INVALID_ARGUMENT", `${NAME}: options are required`);
 }
+
+/** What {@link prepareCoseSign1} takes: the options of a verification that do not depend on the key. */
+export type PrepareSign1Options = Pick<
+  CoseVerifyOptions,
+  "detachedPayload" | "externalAad" | "allowedAlgs" | "requireProtectedAlg"
+>;
 
 /** What {@link prepareCoseSign1} returns: the checked algorithm and payload, and the bytes the signature covers. */
 export interface PreparedSign1 {
@@ -185,23 +192,12 @@ export interface PreparedSign1 {
  * await providerVerify(provider, p.alg, pk, p.toBeSigned, p.signature, "COSE_Sign1");
  * ```
  */
-export function prepareCoseSign1(
-  decoded: UnverifiedSign1,
-  options: Pick<CoseVerifyOptions, "detachedPayload" | "externalAad" | "allowedAlgs" | "requireProtectedAlg">,
-): PreparedSign1 {
-  if (!(decoded instanceof DecodedSign1)) {
-    throw new RotkitError(
-      "INVALID_ARGUMENT",
-      `${NAME}: pass a message decodeCoseSign1Unverified/decodeCoseSign1Value returned`,
-    );
-  }
+export function prepareCoseSign1(decoded: UnverifiedSign1, options: PrepareSign1Options): PreparedSign1 {
+  if (!(decoded instanceof DecodedSign1)) throw notDecodedHere();
   return prepare(decoded, options);
 }
 
-function prepare(
-  decoded: UnverifiedSign1,
-  options: Pick<CoseVerifyOptions, "detachedPayload" | "externalAad" | "allowedAlgs" | "requireProtectedAlg">,
-): PreparedSign1 {
+function prepare(decoded: UnverifiedSign1, options: PrepareSign1Options): PreparedSign1 {
   const { headers, payload: item, signature } = decoded;
   const alg = signatureAlgorithm(headers, NAME, options);
   const payload = layerPayload(item, options.detachedPayload, NAME);

@@ -61,25 +61,15 @@ function profileClaim(c: CborCursor): PsaProfile {
   return G();
 }
 
-/**
- * RFC 9783 §4.2.4: EAN-13+5 (`^[0-9]{13}-[0-9]{5}$`); a bare EAN-13 only where the profile allows it. The bytes are
- * checked before a string is made; `head` is where the text string's head starts.
- */
-function certificationReference(c: CborCursor, head: number, bareAllowed: boolean): string {
-  const end = c.pos;
-  c.pos = head;
-  const from = c.textRange();
-  const n = c.pos - from;
-  const b = c.b;
-  if (n !== 19 && !(bareAllowed && n === 13)) G();
+/** RFC 9783 §4.2.4: EAN-13+5 (`^[0-9]{13}-[0-9]{5}$`); a bare EAN-13 only where the profile allows it. */
+function isCertificationReference(s: string, bareAllowed: boolean): boolean {
+  const n = s.length;
+  if (n !== 19 && !(bareAllowed && n === 13)) return false;
   for (let i = 0; i < n; i++) {
-    const ch = b[from + i] as number;
-    if (i === 13 ? ch !== 0x2d : ch < 0x30 || ch > 0x39) G();
+    const ch = s.charCodeAt(i);
+    if (i === 13 ? ch !== 0x2d : ch < 0x30 || ch > 0x39) return false;
   }
-  c.pos = head;
-  const s = c.text();
-  c.pos = end;
-  return s;
+  return true;
 }
 
 /** One software component (RFC 9783 §4.4.1): keys 1, 2, 4, 5, 6 only, 2 and 5 mandatory. */
@@ -131,7 +121,7 @@ function claimsSet(c: CborCursor, wanted: PsaProfile | undefined): PsaClaims {
   let lifecycle: PsaSecurityLifecycle | undefined;
   let seed: Uint8Array | undefined;
   let seedKey = 0;
-  let certHead = -1;
+  let cert: string | undefined;
   let sw: PsaSoftwareComponent[] | undefined;
   let vsi: string | undefined;
   for (let i = 0; i < n; i++) {
@@ -188,8 +178,7 @@ function claimsSet(c: CborCursor, wanted: PsaProfile | undefined): PsaClaims {
       case 2398:
         // Certification reference (§4.2.4): checked once the profile is known
         bit = CERT;
-        certHead = c.pos;
-        c.textRange();
+        cert = c.text();
         break;
       case 2399:
         bit = SW;
@@ -223,7 +212,10 @@ function claimsSet(c: CborCursor, wanted: PsaProfile | undefined): PsaClaims {
   };
   if (seed !== undefined) out.bootSeed = seed;
   // The 2.0.0 profile also accepts a bare EAN-13 (claims.ts).
-  if (certHead >= 0) out.certificationReference = certificationReference(c, certHead, profile !== PSA_PROFILE_TFM);
+  if (cert !== undefined) {
+    if (!isCertificationReference(cert, profile !== PSA_PROFILE_TFM)) G();
+    out.certificationReference = cert;
+  }
   out.softwareComponents = sw;
   if (vsi !== undefined) out.verificationServiceIndicator = vsi;
   return out;

@@ -66,14 +66,18 @@ function kidAllows(key: SuitVerificationKey, kid: CborValue | undefined): boolea
   return !keyKid || !(kid instanceof Uint8Array) || sameBytes(keyKid, kid);
 }
 
-/** Tries the keys that `fits` admits, at most `maxKeyAttempts` of them, until one verifies. */
-async function tryKeys(
+/**
+ * Tries the keys that `fits` admits, at most `maxKeyAttempts` of them, until one verifies; `done` makes the result
+ * from what that attempt returned.
+ */
+async function tryKeys<R, T>(
   keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
   where: string,
   fits: (key: SuitVerificationKey) => boolean,
-  attempt: (key: SuitVerificationKey) => Promise<{ alg: { id: number }; kid?: Uint8Array }>,
-): Promise<Verified> {
+  attempt: (key: SuitVerificationKey) => Promise<R>,
+  done: (r: R) => T,
+): Promise<T> {
   const max = o.maxKeyAttempts ?? 8;
   let tried = 0;
   let last: unknown;
@@ -82,8 +86,7 @@ async function tryKeys(
     if (!fits(key)) continue;
     tried++;
     try {
-      const v = await attempt(key);
-      return v.kid ? { alg: v.alg.id, kid: v.kid } : { alg: v.alg.id };
+      return done(await attempt(key));
     } catch (e) {
       if (!isRotkitError(e)) throw e;
       last = e;
@@ -97,6 +100,11 @@ function blockKid(value: CborValue, tag: number, name: string): CborValue | unde
   const items = coseStructure(value, tag, 4, name, { requireTag: true });
   const headers = decodeHeaders(items[0] as CborValue, items[1] as CborValue, { where: name });
   return headers.protected.map.get(HeaderLabel.kid) ?? headers.unprotected.get(HeaderLabel.kid);
+}
+
+/** Where authentication block `index` (0-based) sits in the envelope, for errors. */
+function blockWhere(index: number): string {
+  return `envelope/2[${index + 1}]`;
 }
 
 /** One authentication block and what it is verified over. */
@@ -114,11 +122,7 @@ interface Block {
  * and handed to the provider with nothing else awaited (on a server this runs on every envelope, and each async
  * layer costs a promise and a turn).
  */
-async function verifySign1(
-  b: Block,
-  keys: readonly SuitVerificationKey[],
-  o: SuitAuthOptions,
-): Promise<SuitSignerResult> {
+function verifySign1(b: Block, keys: readonly SuitVerificationKey[], o: SuitAuthOptions): Promise<SuitSignerResult> {
   const { index, where } = b;
   // Decoded once (the envelope reader decoded the CBOR): its headers choose the keys to try.
   const p = prepareCoseSign1(decodeCoseSign1Value(b.value, { requireTag: true }), {
@@ -127,25 +131,20 @@ async function verifySign1(
   });
   const info = p.alg;
   const kid = p.kid;
-  const max = o.maxKeyAttempts ?? 8;
-  let tried = 0;
-  let last: unknown;
-  for (let i = 0; i < keys.length && tried < max; i++) {
-    const key = keys[i] as SuitVerificationKey;
-    if (isSecret(key) || !kidAllows(key, kid) || !keyFitsAlg(key as VerifyKey, info, where)) continue;
-    tried++;
-    try {
+  const result: SuitSignerResult = kid
+    ? { index, kind: "COSE_Sign1", verified: true, alg: info.id, kid }
+    : { index, kind: "COSE_Sign1", verified: true, alg: info.id };
+  return tryKeys(
+    keys,
+    o,
+    where,
+    (key) => !isSecret(key) && kidAllows(key, kid) && keyFitsAlg(key as VerifyKey, info, where),
+    (key) => {
       const publicKey = checkSignatureInputs(o.provider, info, key as VerifyKey, p.signature, "COSE_Sign1");
-      await providerVerify(o.provider, info, publicKey, p.toBeSigned, p.signature, "COSE_Sign1");
-      return kid
-        ? { index, kind: "COSE_Sign1", verified: true, alg: info.id, kid }
-        : { index, kind: "COSE_Sign1", verified: true, alg: info.id };
-    } catch (e) {
-      if (!isRotkitError(e)) throw e;
-      last = e;
-    }
-  }
-  throw last ?? noKey(where);
+      return providerVerify(o.provider, info, publicKey, p.toBeSigned, p.signature, "COSE_Sign1");
+    },
+    () => result,
+  );
 }
 
 function verifyMac0(
@@ -169,6 +168,7 @@ function verifyMac0(
         allowedAlgs: o.allowedAlgs,
         key: key as MacKey,
       }),
+    (v) => (v.kid ? { alg: v.alg.id, kid: v.kid } : { alg: v.alg.id }),
   );
 }
 
@@ -187,7 +187,7 @@ function verifyBlock(
   keys: readonly SuitVerificationKey[],
   o: SuitAuthOptions,
 ): Promise<SuitSignerResult> {
-  const b: Block = { value, index, where: `envelope/2[${index + 1}]`, detachedPayload };
+  const b: Block = { value, index, where: blockWhere(index), detachedPayload };
   return kind === "COSE_Sign1" ? verifySign1(b, keys, o) : verifyOtherBlock(kind, b, keys, o);
 }
 
@@ -276,7 +276,7 @@ export async function verifyAuthenticationBlocks(
       if (!isRotkitError(e)) throw e;
       if (failure === undefined) {
         failure = e;
-        failedAt = `envelope/2[${i + 1}]`;
+        failedAt = blockWhere(i);
       }
       if (o.policy === "all") break;
     }

@@ -99,3 +99,19 @@ export async function checkSuitDigest(
   const actual = await suitDigest(provider, expected.algorithm, data);
   if (!constantTimeEqual(actual.bytes, expected.bytes)) digestMismatch(where);
 }
+
+/**
+ * {@link checkSuitDigest} without an async turn where the provider hashes `data` synchronously (`digestSync`):
+ * undefined once the digest is checked, else the pending check. For the verifier's hot path.
+ */
+export function checkSuitDigestNow(
+  provider: CryptoProvider,
+  expected: SuitDigest,
+  data: Uint8Array,
+  where: string,
+): Promise<void> | undefined {
+  const now = provider.digestSync?.(suitHash(expected.algorithm), data);
+  if (now === undefined) return checkSuitDigest(provider, expected, data, where);
+  if (!constantTimeEqual(now, expected.bytes)) digestMismatch(where);
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import { type CryptoProvider, constantTimeEqual, RotkitError } from "@rotkit/core";
 import { type SuitAuthOptions, type SuitVerificationKey, verifyAuthenticationBlocks } from "./authenticate.js";
 import { malformed, type SuitContext, type SuitDecodeOptions, suitContext } from "./cbor.js";
-import { digestMismatch, suitDigest, suitHash } from "./digest.js";
+import { checkSuitDigestNow, suitDigest } from "./digest.js";
 import {
   assembleEnvelope,
   decodeManifestPart,
@@ -39,11 +39,8 @@ async function verifyAt(
   const raw = readEnvelope(bytes, ctx);
   // §8.3 / §6.2: the SUIT_Digest must match the bstr-wrapped manifest and be authenticated before the manifest is
   // parsed. The (cheap) digest comparison goes first so a corrupted manifest costs no signature verification.
-  const expected = raw.authentication.digest;
-  // A provider that hashes small inputs synchronously saves an async turn per digest on a busy server.
-  let actual = provider.digestSync?.(suitHash(expected.algorithm), raw.manifestWrapped);
-  actual ??= await provider.digest(suitHash(expected.algorithm), raw.manifestWrapped);
-  if (!constantTimeEqual(actual, expected.bytes)) digestMismatch("envelope/3");
+  const manifestCheck = checkSuitDigestNow(provider, raw.authentication.digest, raw.manifestWrapped, "envelope/3");
+  if (manifestCheck) await manifestCheck;
   const signers = await verifyAuthenticationBlocks(
     raw.authentication.blocks,
     raw.blockValues,
@@ -54,10 +51,13 @@ async function verifyAt(
   const manifest = decodeManifestPart(raw, ctx);
   // §8.5: a severable member the envelope carries is trusted only through the digest the manifest holds for it.
   for (const [name, { member }] of raw.severable) {
-    const digest = severableDigest(name, member, manifest);
-    let d = provider.digestSync?.(suitHash(digest.algorithm), member.wrapped);
-    d ??= await provider.digest(suitHash(digest.algorithm), member.wrapped);
-    if (!constantTimeEqual(d, digest.bytes)) digestMismatch(`envelope/${member.key}`);
+    const check = checkSuitDigestNow(
+      provider,
+      severableDigest(name, member, manifest),
+      member.wrapped,
+      `envelope/${member.key}`,
+    );
+    if (check) await check;
   }
   const { envelope, dependencyKeys } = assembleEnvelope(raw, manifest, ctx);
   const dependencies = new Map<string, VerifiedSuitEnvelope>();
