@@ -32,6 +32,7 @@ export {
 } from "./crypto/der.js";
 export { decodeEcPoint, encodeEcPoint } from "./crypto/ec.js";
 export { ecdsaDerToRaw, ecdsaRawToDer } from "./crypto/ecdsa-der.js";
+export { checkHssLmsKey, type HssLmsPublicKey, hssLmsPublicKey } from "./crypto/hss-lms-key.js";
 export {
   generateKeyAgreementKey,
   generateSoftwareKey,
@@ -42,6 +43,15 @@ export {
   softwareKeyAgreementHandle,
   softwareKeyHandle,
 } from "./crypto/keys.js";
+export {
+  type HssPublicKey,
+  hssVerify,
+  type LmotsParams,
+  type LmsParams,
+  lmotsParams,
+  lmsParams,
+  parseHssPublicKey,
+} from "./crypto/lms.js";
 export { mgf1 } from "./crypto/mgf1.js";
 export { isMlDsaAlg, ML_DSA_LENGTHS, ML_DSA_SEED_LENGTH, mlDsaPublicKey } from "./crypto/ml-dsa.js";
 export { nobleProvider } from "./crypto/noble.js";

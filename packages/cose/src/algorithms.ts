@@ -1,7 +1,7 @@
 import { type HashAlg, RotkitError, type SignatureAlg } from "@rotkit/core";
 
 // COSE algorithm registry: RFC 9053 (§2 signatures, §3 MACs, §4 content encryption, §5-6 key management),
-// RFC 8230 (RSA), RFC 9864 (fully-specified algorithms), RFC 9459 (AES-CTR/CBC, for SUIT), RFC 9964 (ML-DSA).
+// RFC 8230 (RSA), RFC 9864 (fully-specified algorithms), RFC 9459 (AES-CTR/CBC, for SUIT), RFC 9964 (ML-DSA), RFC 8778 (HSS-LMS).
 
 export type CoseAlgKind =
   | "signature"
@@ -60,6 +60,8 @@ const table: CoseAlgInfo[] = [
   { id: -48, name: "ML-DSA-44", kind: "signature", signature: "ML-DSA-44" },
   { id: -49, name: "ML-DSA-65", kind: "signature", signature: "ML-DSA-65" },
   { id: -50, name: "ML-DSA-87", kind: "signature", signature: "ML-DSA-87" },
+  // RFC 8778 §2: HSS/LMS hash-based signatures (RFC 8554) with an HSS-LMS key
+  { id: -46, name: "HSS-LMS", kind: "signature", signature: "HSS-LMS" },
   // §3.1: HMAC
   { id: 4, name: "HMAC 256/64", kind: "mac", primitive: "hmac", hash: "SHA-256", keyLength: 32, tagLength: 8 },
   { id: 5, name: "HMAC 256/256", kind: "mac", primitive: "hmac", hash: "SHA-256", keyLength: 32, tagLength: 32 },

@@ -78,6 +78,7 @@ export function keyFitsAlg(k: VerifyKey, info: CoseAlgInfo, where: string): bool
     if (s.startsWith("ES")) return pk.kty === "EC";
     if (s.startsWith("Ed")) return pk.kty === "OKP";
     if (s.startsWith("ML-DSA")) return pk.kty === "AKP" && pk.alg === s;
+    if (s === "HSS-LMS") return pk.kty === "HSS-LMS";
     return pk.kty === "RSA";
   } catch {
     return false;

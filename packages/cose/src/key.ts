@@ -12,6 +12,7 @@ import {
   type MlDsaAlg,
   type OkpCurve,
   type PublicKey,
+  parseHssPublicKey,
   RotkitError,
   toBase64Url,
   utf8Decode,
@@ -40,6 +41,7 @@ export interface CoseKeyCommon {
  * A decoded COSE_Key. The OKP and RSA variants are shaped like core's `PublicKey` (extra private fields aside),
  * so a COSE_Key can be passed wherever a verification key is taken; EC2 keys use `kty: "EC2"`. AKP (ML-DSA) keys
  * keep `alg` as written (the COSE integer -48/-49/-50, or the name) and always carry one (RFC 9964: required).
+ * HSS-LMS keys (RFC 8778 §5) are public only: `pub` is the HSS public key of RFC 8554 §6.1.
  */
 export type CoseKey =
   | ({ kty: "OKP"; crv: OkpCurve; x: Uint8Array; d?: Uint8Array } & CoseKeyCommon)
@@ -56,7 +58,8 @@ export type CoseKey =
       qi?: Uint8Array;
     } & CoseKeyCommon)
   | ({ kty: "Symmetric"; k: Uint8Array } & CoseKeyCommon)
-  | ({ kty: "AKP"; alg: number | string; pub: Uint8Array; priv?: Uint8Array } & CoseKeyCommon);
+  | ({ kty: "AKP"; alg: number | string; pub: Uint8Array; priv?: Uint8Array } & CoseKeyCommon)
+  | ({ kty: "HSS-LMS"; pub: Uint8Array } & CoseKeyCommon);
 
 /** A JSON Web Key (the members rotkit reads and writes). Binary members are base64url without padding. */
 export interface Jwk {
@@ -81,8 +84,8 @@ export interface Jwk {
   [member: string]: unknown;
 }
 
-/** COSE key type values, RFC 9053 §7 / RFC 8230 §4 / RFC 9964 (AKP). */
-const KTY = { OKP: 1, EC2: 2, RSA: 3, Symmetric: 4, AKP: 7 } as const;
+/** COSE key type values, RFC 9053 §7 / RFC 8230 §4 / RFC 8778 §5 (HSS-LMS) / RFC 9964 (AKP). */
+const KTY = { OKP: 1, EC2: 2, RSA: 3, Symmetric: 4, "HSS-LMS": 5, AKP: 7 } as const;
 /** COSE Elliptic Curves registry, RFC 9053 §7.1. */
 const CRV: Record<number, EcCurve | OkpCurve> = {
   1: "P-256",
@@ -155,6 +158,15 @@ function checkAkp(alg: MlDsaAlg, pub: Uint8Array, priv: Uint8Array | undefined):
   if (pub.length !== n) bad(`${alg} pub must be ${n} bytes`);
   if (priv !== undefined && priv.length !== ML_DSA_SEED_LENGTH)
     bad(`${alg} priv (seed) must be ${ML_DSA_SEED_LENGTH} bytes`);
+}
+
+/** RFC 8554 §6.1: the HSS public key must parse (levels, known parameter sets, exact length). */
+function checkHssPub(pub: Uint8Array): void {
+  try {
+    parseHssPublicKey(pub);
+  } catch (e) {
+    throw new RotkitError("COSE_BAD_KEY", `COSE_Key: HSS-LMS pub: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 function checkEcPrivate(crv: EcCurve, d: Uint8Array | undefined): void {
@@ -272,6 +284,13 @@ export function decodeCoseKey(input: Uint8Array | CborValue): CoseKey {
       if (priv) key.priv = priv;
       return key;
     }
+    case KTY["HSS-LMS"]: {
+      // RFC 8778 §5: pub (-1) is the HSS public key (RFC 8554 §6.1). Its private key is stateful and has no COSE
+      // form, so a COSE_Key here is always public.
+      const pub = bstr(map, -1, "pub", true);
+      checkHssPub(pub);
+      return { kty: "HSS-LMS", pub, ...common };
+    }
     default:
       return bad(`unsupported key type ${String(kty)}`);
   }
@@ -318,6 +337,9 @@ export function coseKeyToMap(key: CoseKey): CborMap {
     case "AKP":
       m.set(-1, key.pub);
       if (key.priv) m.set(-2, key.priv);
+      break;
+    case "HSS-LMS":
+      m.set(-1, key.pub);
       break;
   }
   return m;
@@ -378,6 +400,10 @@ export function publicKeyFromCoseKey(key: CoseKey): PublicKey {
       checkAkp(alg, key.pub, undefined);
       return { kty: "AKP", alg, pub: key.pub };
     }
+    case "HSS-LMS":
+      if (!(key.pub instanceof Uint8Array)) bad("HSS-LMS pub must be bytes");
+      checkHssPub(key.pub);
+      return { kty: "HSS-LMS", pub: key.pub };
     default:
       return bad("a symmetric key has no public key");
   }
@@ -407,6 +433,9 @@ export function coseKeyFromPublicKey(pk: PublicKey, common: CoseKeyCommon = {}):
       if (common.alg !== undefined && akpAlg(common.alg) !== alg) bad(`alg ${String(common.alg)} is not ${alg}`);
       return { kty: "AKP", pub: pk.pub, ...common, alg: common.alg ?? coseAlgIdOf(alg) };
     }
+    case "HSS-LMS":
+      checkHssPub(pk.pub);
+      return { kty: "HSS-LMS", pub: pk.pub, ...common };
     default:
       return bad("unknown public key type");
   }
@@ -546,6 +575,8 @@ export function coseKeyToJwk(key: CoseKey): Jwk {
       jwk = { kty: "AKP", pub: toBase64Url(key.pub) };
       if (key.priv) jwk.priv = toBase64Url(key.priv);
       break;
+    case "HSS-LMS":
+      return bad("no JWK is registered for HSS-LMS keys (RFC 8778 defines a COSE_Key only)");
   }
   if (key.kid) {
     try {
@@ -612,5 +643,6 @@ export function samePublicKey(a: CoseKey, b: CoseKey): boolean {
   if (pa.kty === "EC" && pb.kty === "EC") return pa.crv === pb.crv && bytesEqual(pa.x, pb.x) && bytesEqual(pa.y, pb.y);
   if (pa.kty === "OKP" && pb.kty === "OKP") return pa.crv === pb.crv && bytesEqual(pa.x, pb.x);
   if (pa.kty === "AKP" && pb.kty === "AKP") return pa.alg === pb.alg && bytesEqual(pa.pub, pb.pub);
+  if (pa.kty === "HSS-LMS" && pb.kty === "HSS-LMS") return bytesEqual(pa.pub, pb.pub);
   return false;
 }

@@ -101,6 +101,10 @@ export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string):
       // RFC 9964: an AKP key is bound to the one algorithm its alg names.
       if (pk.kty !== "AKP" || pk.alg !== s) mismatch(where, `${s} needs an AKP ${s} key`);
       return;
+    case "HSS-LMS":
+      // RFC 8778 §5: the parameter sets come from the key (and the signature must match them).
+      if (pk.kty !== "HSS-LMS") mismatch(where, `HSS-LMS needs an HSS-LMS key, got ${pk.kty}`);
+      return;
     default:
       throw new RotkitError("COSE_UNSUPPORTED_ALG", `${where}: ${info.name} is not a signature algorithm`);
   }
@@ -109,14 +113,15 @@ export function checkKeyForAlg(info: CoseAlgInfo, pk: PublicKey, where: string):
 /**
  * The exact signature length the algorithm and key imply: ECDSA raw r‖s is twice the coordinate length
  * (RFC 9053 §2.1: "the signature ... MUST be rejected" otherwise), Ed25519 64, Ed448 114, RSA the modulus length,
- * ML-DSA the FIPS 204 Table 2 length of the key's parameter set.
+ * ML-DSA the FIPS 204 Table 2 length of the key's parameter set. HSS-LMS: undefined, as the lower levels' parameter
+ * sets travel in the signature (RFC 8554 §6.2); its verifier checks the exact length the signature's own types imply.
  *
  * @example
  * ```ts
  * expectedSignatureLength({ kty: "EC", crv: "P-256", x, y }); // 64
  * ```
  */
-export function expectedSignatureLength(pk: PublicKey): number {
+export function expectedSignatureLength(pk: PublicKey): number | undefined {
   switch (pk.kty) {
     case "EC":
       return 2 * ecCoordinateLength(pk.crv);
@@ -126,6 +131,8 @@ export function expectedSignatureLength(pk: PublicKey): number {
       return modulusLength(pk.n);
     case "AKP":
       return ML_DSA_LENGTHS[pk.alg].signature;
+    case "HSS-LMS":
+      return undefined;
   }
 }
 
@@ -143,7 +150,7 @@ export function toPublicKey(key: VerifyKey, where: string): { publicKey: PublicK
   if (k.kty === "Symmetric")
     throw new RotkitError("COSE_BAD_KEY", `${where}: a symmetric key cannot verify a signature`);
   let publicKey: PublicKey;
-  if (k.kty === "EC2" || k.kty === "OKP" || k.kty === "RSA" || k.kty === "AKP")
+  if (k.kty === "EC2" || k.kty === "OKP" || k.kty === "RSA" || k.kty === "AKP" || k.kty === "HSS-LMS")
     publicKey = publicKeyFromCoseKey(key as CoseKey);
   else if (k.kty === "EC") publicKey = key as PublicKey;
   else throw new RotkitError("COSE_BAD_KEY", `${where}: unknown key type ${String(k.kty)}`);
@@ -220,7 +227,7 @@ export function checkSignatureInputs(
   checkKeyForAlg(info, publicKey, where);
   if (!(signature instanceof Uint8Array)) throw new RotkitError("COSE_MALFORMED", `${where}: signature must be a bstr`);
   const want = expectedSignatureLength(publicKey);
-  if (signature.length !== want) {
+  if (want !== undefined && signature.length !== want) {
     throw new RotkitError(
       "COSE_BAD_SIGNATURE",
       `${where}: signature is ${signature.length} bytes, ${info.name} needs ${want}`,
@@ -335,7 +342,8 @@ export function handleAlgorithm(handle: KeyHandle, where: string): CoseAlgInfo {
  */
 export async function signWithHandle(handle: KeyHandle, toBeSigned: Uint8Array, where: string): Promise<Uint8Array> {
   const sig = await handle.sign(toBeSigned);
-  if (!(sig instanceof Uint8Array) || sig.length !== expectedSignatureLength(handle.publicKey)) {
+  const want = expectedSignatureLength(handle.publicKey);
+  if (!(sig instanceof Uint8Array) || (want !== undefined && sig.length !== want)) {
     throw new RotkitError(
       "CRYPTO_INVALID_SIGNATURE_FORMAT",
       `${where}: the key handle returned a signature of the wrong length (COSE needs raw r‖s for ECDSA)`,

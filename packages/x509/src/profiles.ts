@@ -123,7 +123,10 @@ function checkWebPkiKey(cert: Certificate, at: string): void {
     if (bits < 2048 || bits % 8 !== 0) fail("X509_PROFILE", `webpki: RSA key of ${bits} bits`, at);
   } else if (k.kty === "EC") {
     if (k.crv !== "P-256" && k.crv !== "P-384" && k.crv !== "P-521") fail("X509_PROFILE", `webpki: curve ${k.crv}`, at);
-  } else fail("X509_PROFILE", `webpki: ${k.kty} ${k.kty === "AKP" ? k.alg : k.crv} keys are not allowed`, at);
+  } else {
+    const kind = k.kty === "AKP" ? `AKP ${k.alg}` : k.kty === "OKP" ? `OKP ${k.crv}` : k.kty;
+    fail("X509_PROFILE", `webpki: ${kind} keys are not allowed`, at);
+  }
 }
 
 /**

@@ -9,7 +9,8 @@ export type SignatureScheme =
   | { kind: "eddsa"; curve: "Ed25519" | "Ed448" | undefined }
   | { kind: "rsa-pss"; hash: HashAlg }
   | { kind: "rsa-pkcs1"; hash: HashAlg }
-  | { kind: "ml-dsa"; alg: MlDsaAlg };
+  | { kind: "ml-dsa"; alg: MlDsaAlg }
+  | { kind: "hss-lms" };
 
 const SCHEMES: { readonly [A in SignatureAlg]: SignatureScheme } = {
   // RFC 9053 §2.1: ES* name the hash; the curve comes from the key.
@@ -33,6 +34,8 @@ const SCHEMES: { readonly [A in SignatureAlg]: SignatureScheme } = {
   "ML-DSA-44": { kind: "ml-dsa", alg: "ML-DSA-44" },
   "ML-DSA-65": { kind: "ml-dsa", alg: "ML-DSA-65" },
   "ML-DSA-87": { kind: "ml-dsa", alg: "ML-DSA-87" },
+  // RFC 8778 §2: the parameter sets come from the key and the signature, not from the algorithm.
+  "HSS-LMS": { kind: "hss-lms" },
 };
 
 /**

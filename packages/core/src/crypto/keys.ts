@@ -119,6 +119,14 @@ function eddsaHandle(
   });
 }
 
+/**
+ * HSS-LMS private keys are stateful (RFC 8554 §9: a one-time key used twice breaks the scheme). A software handle
+ * cannot keep that state safe across crashes and copies, so rotkit only verifies HSS-LMS.
+ */
+function noStatefulSoftwareKey(): RotkitError {
+  return new RotkitError("UNSUPPORTED", "HSS-LMS signing keys are stateful: rotkit offers no software HSS-LMS key");
+}
+
 function mlDsaHandle(alg: MlDsaAlg, seed: Uint8Array, opts: SoftwareKeyOptions, jwk?: PrivateJwk): KeyHandle {
   // RFC 9964 / RFC 9881 keep the private key as the seed ξ of ML-DSA.KeyGen_internal (FIPS 204 Algorithm 6).
   if (seed.length !== ML_DSA_SEED_LENGTH) {
@@ -258,6 +266,8 @@ export function softwareKeyHandle(
       }
       return mlDsaHandle(scheme.alg, jwk ? jwkBytes(jwk, "priv") : (privateKey as Uint8Array), opts, jwk);
     }
+    case "hss-lms":
+      throw noStatefulSoftwareKey();
     default:
       return rsaHandle(alg, privateKey, opts);
   }
@@ -289,6 +299,8 @@ export async function generateSoftwareKey(alg: SignatureAlg, opts: SoftwareKeyOp
     }
     case "ml-dsa":
       return mlDsaHandle(scheme.alg, randomBytes(ML_DSA_SEED_LENGTH), opts);
+    case "hss-lms":
+      throw noStatefulSoftwareKey();
     default: {
       const s = hostSubtle(opts);
       const bits = opts.modulusLength ?? 2048;
@@ -414,5 +426,7 @@ export function publicKeyToJwk(key: PublicKey): Record<string, string> {
     case "AKP":
       // RFC 9964: the AKP JWK names its algorithm and carries the raw public key in "pub".
       return { kty: "AKP", alg: key.alg, pub: toBase64Url(key.pub) };
+    case "HSS-LMS":
+      throw new RotkitError("UNSUPPORTED", "no JWK is registered for HSS-LMS keys (RFC 8778 defines a COSE_Key only)");
   }
 }

@@ -24,6 +24,8 @@ import {
 import { ecUncompressed, nobleCurve } from "./ec.js";
 import { ecdsaDerToRaw } from "./ecdsa-der.js";
 import { nobleHash, portableDigest } from "./hash.js";
+import { checkHssLmsKey } from "./hss-lms-key.js";
+import { hssVerify } from "./lms.js";
 import { checkMlDsaKey, nobleMlDsaVerify } from "./ml-dsa.js";
 import { randomBytes } from "./random.js";
 import { type RsaKey, rsaPkcs1Verify, rsaPssVerify, rsaPublicKey } from "./rsa.js";
@@ -201,6 +203,8 @@ export function nobleProvider(): CryptoProvider {
           return rsaPkcs1Verify(rsaKeyOf(cache, key), scheme.hash, data, signature);
         case "ml-dsa":
           return nobleMlDsaVerify(scheme.alg, checkMlDsaKey(scheme.alg, key).pub, data, signature);
+        case "hss-lms":
+          return hssVerify(checkHssLmsKey(key).pub, data, signature);
       }
     },
     async hmac(alg, key, data) {

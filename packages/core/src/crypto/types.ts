@@ -20,6 +20,9 @@ export type MlDsaAlg = "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87";
  * - `RS256`.. : RSASSA-PKCS1-v1_5.
  * - `ML-DSA-44` / `ML-DSA-65` / `ML-DSA-87`: pure ML-DSA (FIPS 204 §5.2 / §5.3) with an empty context string, as
  *   RFC 9964 (COSE) and RFC 9881 (X.509) use it; the parameter set is pinned and must match the key's.
+ * - `HSS-LMS`: Leighton-Micali hash-based signatures (RFC 8554 §6, HSS of 1 to 8 LMS levels; the SHA-256, SHA-256/192
+ *   and SHAKE256 parameter sets of RFC 9858), as COSE names it (RFC 8778, alg -46). Verification only: a stateful
+ *   signing key belongs in hardware that keeps its state.
  */
 export type SignatureAlg =
   | "ES256"
@@ -37,19 +40,22 @@ export type SignatureAlg =
   | "RS256"
   | "RS384"
   | "RS512"
-  | MlDsaAlg;
+  | MlDsaAlg
+  | "HSS-LMS";
 
 /**
  * Public keys as plain bytes (big-endian integers, raw coordinates), independent of any encoding. EC coordinates
  * are exactly the curve's length (leading zeros kept, RFC 9053 §7.1.1). ML-DSA keys use the "Algorithm Key Pair"
- * shape of RFC 9964 (`kty: "AKP"`, the parameter set in `alg`, `pub` = pkEncode(ρ, t1) of FIPS 204 §7.2). Providers
+ * shape of RFC 9964 (`kty: "AKP"`, the parameter set in `alg`, `pub` = pkEncode(ρ, t1) of FIPS 204 §7.2). HSS-LMS keys
+ * carry the HSS public key of RFC 8554 §6.1 (`u32str(L) || pub[0]`) in `pub`, as the COSE_Key of RFC 8778 §5. Providers
  * cache validated and imported keys per PublicKey object, so treat a key object as immutable once it has been used.
  */
 export type PublicKey =
   | { kty: "EC"; crv: EcCurve; x: Uint8Array; y: Uint8Array }
   | { kty: "OKP"; crv: OkpCurve; x: Uint8Array }
   | { kty: "RSA"; n: Uint8Array; e: Uint8Array }
-  | { kty: "AKP"; alg: MlDsaAlg; pub: Uint8Array };
+  | { kty: "AKP"; alg: MlDsaAlg; pub: Uint8Array }
+  | { kty: "HSS-LMS"; pub: Uint8Array };
 
 /** How an ECDSA signature is encoded: raw fixed-width r‖s (COSE, JOSE) or an ASN.1 DER SEQUENCE (X.509). */
 export type SignatureFormat = "raw" | "der";
@@ -86,6 +92,10 @@ export interface CryptoProvider {
    * The digest computed synchronously on the calling thread where that is the provider's own choice (e.g. a small
    * input, which costs less to hash than to hand to a thread pool), else `undefined`: then call `digest`. Optional;
    * for hot paths that hash a few hundred bytes per message and would otherwise pay an async turn per hash.
+   *
+   * Callers that find `digestSync` use it instead of `digest`, so both must give the same answer. A provider that
+   * wraps another by spreading it (`{ ...base, digest: myDigest }`) inherits `base.digestSync`: override it too, or
+   * set it to `undefined`, or the override is bypassed.
    */
   digestSync?(alg: HashAlg, data: Uint8Array): Uint8Array | undefined;
   verify(

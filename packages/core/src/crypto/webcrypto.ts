@@ -102,6 +102,8 @@ function keyFingerprint(use: KeyUse, key: PublicKey): string {
       return `${use}|RSA|${toHex(key.n)}|${toHex(key.e)}`;
     case "AKP":
       return `${use}|AKP|${key.alg}|${toHex(key.pub)}`;
+    case "HSS-LMS":
+      return `${use}|HSS-LMS|${toHex(key.pub)}`;
   }
 }
 
@@ -280,6 +282,9 @@ export function webCryptoProvider(subtle?: SubtleCryptoLike, options: WebCryptoP
         params = ML_DSA_PARAMS[scheme.alg];
         break;
       }
+      case "hss-lms":
+        // No WebCrypto implements LMS; hashing is all it costs, which the portable code does on this thread.
+        return portable.verify(alg, key, data, signature);
       default:
         throw new RotkitError("CRYPTO_UNSUPPORTED_ALG", `unsupported signature algorithm ${String(alg)}`);
     }
