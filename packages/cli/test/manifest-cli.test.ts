@@ -7,10 +7,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesEqual, fromBase64Url, utf8Encode } from "@rotkit/core";
-import { coseKeyFromJwk, encodeCoseKey } from "@rotkit/cose";
-import { decodeSuitEnvelopeUnverified } from "@rotkit/manifest";
+import { bytesEqual, fromBase64Url, hssLmsPublicKey, type KeyHandle, nobleProvider, utf8Encode } from "@rotkit/core";
+import { coseKeyFromJwk, coseKeyFromPublicKey, encodeCoseKey } from "@rotkit/cose";
+import { decodeSuitEnvelopeUnverified, signSuitEnvelope } from "@rotkit/manifest";
 import { afterAll, describe, expect, it } from "vitest";
+import { hssTestKey } from "../../core/test/helpers/hss-sign.js";
 import {
   DEFAULT_XOR_MASKS,
   expectOnlyRotkitErrors,
@@ -338,6 +339,35 @@ describe("rotkit manifest verify --format mcuboot", () => {
     const i = await run("inspect", image);
     expect(i.out).toMatch(/NOT VERIFIED/);
     expect(i.out).toMatch(/image version/);
+  });
+});
+
+describe("rotkit manifest verify with an HSS-LMS COSE_Key (RFC 8778)", () => {
+  it("0 for an envelope an HSS-LMS KeyHandle signed, 1 with another HSS-LMS key", async () => {
+    const hssKey = (fill: number) =>
+      hssTestKey({
+        levels: [{ lmsType: 5, otsType: 4 }],
+        seed: new Uint8Array(32).fill(fill),
+        identifier: new Uint8Array(16).fill(fill + 1),
+      });
+    const signer = hssKey(1);
+    const handle: KeyHandle = {
+      alg: "HSS-LMS",
+      publicKey: hssLmsPublicKey(signer.publicKey),
+      sign: async (data) => signer.sign(data),
+    };
+    await run("create", description, f("hss.suit"));
+    const signed = await signSuitEnvelope(readFileSync(f("hss.suit")), {
+      signers: [handle],
+      provider: nobleProvider(),
+    });
+    writeFileSync(f("hss-signed.suit"), signed);
+    writeFileSync(f("hss.pub.cose"), encodeCoseKey(coseKeyFromPublicKey(handle.publicKey)));
+    writeFileSync(f("hss-other.pub.cose"), encodeCoseKey(coseKeyFromPublicKey(hssLmsPublicKey(hssKey(2).publicKey))));
+    expect((await run("verify", f("hss-signed.suit"), "--key", f("hss.pub.cose"))).status).toBe(0);
+    const wrong = await run("verify", f("hss-signed.suit"), "--key", f("hss-other.pub.cose"));
+    expect(wrong.status).toBe(1);
+    expect(wrong.err).toMatch(/SUIT_AUTH_FAILED/);
   });
 });
 
