@@ -2,8 +2,14 @@
 // neutral platform (a Node built-in anywhere in the graph fails the build) and runs a sign / verify / tamper /
 // CBOR-limits scenario inside QuickJS under a memory limit. QuickJS has no TextEncoder, no Buffer, no WebCrypto;
 // the host injects only crypto.getRandomValues, as a device host would inject its TRNG.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bundleForDevice, NODE_ONLY_PATTERN, runInQuickJs, scenarioFooter } from "../../core/test/helpers/quickjs.js";
+
+// The COSE WG's HSS-LMS COSE_Sign1 example (RFC 8778): a hash-based firmware signature checked on the device.
+const hss = JSON.parse(
+  readFileSync(new URL("../../../test-vectors/cose-wg-examples/hashsig/hsssig-sig-01.json", import.meta.url), "utf8"),
+) as { input: { sign0: { key: { public: string } } }; output: { cbor: string } };
 
 const scenario = `
 import { decodeCbor, fixedClock, fromHex, isRotkitError, nobleProvider, softwareKeyHandle, utf8Decode, utf8Encode } from "@rotkit/core";
@@ -52,13 +58,21 @@ async function run() {
   pqBad[pqBad.length - 100] ^= 1;
   try { await verifyCoseSign1(pqBad, { key: pq.publicKey, provider }); out.mlDsaTampered = "accepted"; }
   catch (e) { out.mlDsaTampered = isRotkitError(e) ? e.code : "crash: " + e; }
+  // Hash-based: the COSE WG HSS-LMS example (RFC 8554 H10/W4) verified on the bare engine, and a tampered copy refused.
+  const hssKey = { kty: "HSS-LMS", pub: fromHex("${hss.input.sign0.key.public}") };
+  const hssMsg = fromHex("${hss.output.cbor}");
+  out.hssLms = utf8Decode((await verifyCoseSign1(hssMsg, { key: hssKey, provider, allowedAlgs: [-46] })).payload);
+  const hssBad = hssMsg.slice();
+  hssBad[hssBad.length - 40] ^= 1;
+  try { await verifyCoseSign1(hssBad, { key: hssKey, provider }); out.hssLmsTampered = "accepted"; }
+  catch (e) { out.hssLmsTampered = isRotkitError(e) ? e.code : "crash: " + e; }
   out.noTextEncoder = typeof TextEncoder === "undefined";
   return out;
 }
 ${scenarioFooter}`;
 
 describe("device-side packages on QuickJS", () => {
-  it("sign, verify (ES256, ML-DSA-44), CWT, Encrypt0, EAT and PSA evidence, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
+  it("sign, verify (ES256, ML-DSA-44, HSS-LMS), CWT, Encrypt0, EAT and PSA evidence, reject tampering and hostile CBOR inside QuickJS with a 16 MiB limit", async () => {
     const code = await bundleForDevice(scenario);
     expect(code).not.toMatch(NODE_ONLY_PATTERN);
     expect(await runInQuickJs(code, { hostRandom: true })).toEqual({
@@ -73,6 +87,8 @@ describe("device-side packages on QuickJS", () => {
       psaLifecycle: "secured",
       mlDsa: "pq boot",
       mlDsaTampered: "COSE_BAD_SIGNATURE",
+      hssLms: "This is the content.",
+      hssLmsTampered: "COSE_BAD_SIGNATURE",
       noTextEncoder: true,
     });
   });
