@@ -59,6 +59,7 @@ export { randomBytes } from "./crypto/random.js";
 export { RSA_MAX_BITS, RSA_MIN_BITS } from "./crypto/rsa.js";
 export { rsaPkcs1Sha1Verify, sha1 } from "./crypto/sha1.js";
 export { SHA256_IV, sha256, sha256Blocks } from "./crypto/sha256.js";
+export { type ShakeAlg, shakeDigest } from "./crypto/shake.js";
 export { publicKeyFromSpki, publicKeyToSpki } from "./crypto/spki.js";
 export * from "./crypto/types.js";
 export { type WebCryptoProviderOptions, webCryptoProvider } from "./crypto/webcrypto.js";

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type CryptoProvider,
   fixedClock,
@@ -165,6 +166,60 @@ describe("draft-ietf-suit-mti: every profile end to end", () => {
         });
         expect(refused.ok).toBe(false);
         expect(refused.error?.code).toMatch(/^(COSE|SUIT)_[A-Z_]+$/);
+      }
+    });
+  }
+});
+
+describe("every suit-cose-hash-alg (§8.4.2.3, RFC 9054): SHA-256/384/512, SHAKE128, SHAKE256", () => {
+  const content = utf8Encode("component content");
+  for (const [algorithm, node] of [
+    [-16, ["sha256", 32]],
+    [-43, ["sha384", 48]],
+    [-44, ["sha512", 64]],
+    [-18, ["shake128", 32]],
+    [-45, ["shake256", 64]],
+  ] as const) {
+    it(`${algorithm}: manifest, severed text and image digest, checked against OpenSSL`, async () => {
+      const [name, length] = node;
+      const digestOf = (b: Uint8Array) =>
+        new Uint8Array(
+          createHash(name, name.startsWith("shake") ? { outputLength: length } : {})
+            .update(b)
+            .digest(),
+        );
+      const key = await generateSoftwareKey("ESP256");
+      const imageDigest = { algorithm, bytes: digestOf(content) };
+      const m = manifest(ids(1), {
+        install: { value: [override({ content, imageDigest }), dir("write"), cond("image-match")] },
+        text: { value: new Map([["en", { manifest: new Map([[1, "digest test"]]), components: [] }]]) },
+      });
+      for (const provider of [nobleProvider(), webCryptoProvider()]) {
+        const unsigned = await buildSuitEnvelope(
+          { manifest: m, digestAlgorithm: algorithm, sever: ["text"] },
+          { provider },
+        );
+        const envelope = await signSuitEnvelope(unsigned, { signers: [key], provider });
+        const env = decodeSuitEnvelopeUnverified(envelope);
+        // The authentication digest is over the bstr-wrapped manifest (§8.3), computed by an independent implementation.
+        const wrappedManifest = env.members?.find((x) => x.key === 3)?.wrapped as Uint8Array;
+        expect(env.authentication.digest).toEqual({ algorithm, bytes: digestOf(wrappedManifest) });
+        expect(env.manifest.text?.digest?.algorithm).toBe(algorithm);
+        const verified = await verifySuitEnvelope(envelope, { keys: [key.publicKey], provider });
+        expect(verified.manifest.text?.value?.get("en")?.manifest.get(1)).toBe("digest test");
+        const device = platform({});
+        const r = await processSuitEnvelope(envelope, device, { keys: [key.publicKey], provider });
+        expect(r.error).toBeUndefined();
+        expect(device.component(ids(1)[0] as Uint8Array[])).toEqual(content);
+        // A changed severed text no longer matches its digest.
+        const textMember = env.members?.find((x) => x.key === 23)?.wrapped as Uint8Array;
+        const at = envelope.length - 1;
+        expect(envelope.subarray(at - textMember.length + 1)).toEqual(textMember);
+        const bad = envelope.slice();
+        bad[at] = (bad[at] as number) ^ 1;
+        expect(await codeOf(() => verifySuitEnvelope(bad, { keys: [key.publicKey], provider }))).toBe(
+          "SUIT_DIGEST_MISMATCH",
+        );
       }
     });
   }

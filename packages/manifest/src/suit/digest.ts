@@ -1,4 +1,12 @@
-import { type CborValue, type CryptoProvider, constantTimeEqual, type HashAlg, RotkitError } from "@rotkit/core";
+import {
+  type CborValue,
+  type CryptoProvider,
+  constantTimeEqual,
+  type HashAlg,
+  RotkitError,
+  type ShakeAlg,
+  shakeDigest,
+} from "@rotkit/core";
 import { array, bstr, int, malformed, type SuitContext, unsupported, wrapped } from "./cbor.js";
 import { SuitDigestAlg } from "./labels.js";
 import type { SuitDigest } from "./types.js";
@@ -19,6 +27,21 @@ const HASH = new Map<number, HashAlg>([
   [SuitDigestAlg.sha384, "SHA-384"],
   [SuitDigestAlg.sha512, "SHA-512"],
 ]);
+
+/**
+ * RFC 9054 §2: SHAKE128 (-18) and SHAKE256 (-45), with the output lengths of DIGEST_LENGTH. CryptoProvider offers no
+ * SHAKE (WebCrypto has none), so these are computed here, on the calling thread.
+ */
+const SHAKE = new Map<number, ShakeAlg>([
+  [SuitDigestAlg.shake128, "SHAKE128"],
+  [SuitDigestAlg.shake256, "SHAKE256"],
+]);
+
+/** The digest of `data` if `algorithm` is a SHAKE, else undefined (the provider's hash then). */
+function shakeOf(algorithm: number, data: Uint8Array): Uint8Array | undefined {
+  const shake = SHAKE.get(algorithm);
+  return shake === undefined ? undefined : shakeDigest(shake, data, DIGEST_LENGTH.get(algorithm) as number);
+}
 
 /** Decodes a SUIT_Digest from its decoded CBOR array. */
 export function digestFromCbor(v: CborValue, where: string): SuitDigest {
@@ -47,8 +70,8 @@ export function digestToCbor(d: SuitDigest): CborValue {
 }
 
 /**
- * The CryptoProvider hash of a suit-cose-hash-alg. SHAKE128/SHAKE256 are registered but not provided by
- * CryptoProvider: SUIT_UNSUPPORTED.
+ * The CryptoProvider hash of a suit-cose-hash-alg (SHA-256/384/512); SUIT_UNSUPPORTED for any other id, SHAKE128 and
+ * SHAKE256 included (they are not CryptoProvider hashes: {@link suitDigest} computes them itself).
  */
 export function suitHash(algorithm: number): HashAlg {
   const hash = HASH.get(algorithm);
@@ -66,8 +89,8 @@ export function digestMismatch(where: string): never {
 }
 
 /**
- * Digest of `data` with a suit-cose-hash-alg. SHAKE128/SHAKE256 are registered but not provided by
- * CryptoProvider: SUIT_UNSUPPORTED.
+ * Digest of `data` with a suit-cose-hash-alg: SHA-256/384/512 through the provider, SHAKE128 (256-bit) and SHAKE256
+ * (512-bit, RFC 9054) computed here. Any other id: SUIT_UNSUPPORTED.
  *
  * @example
  * ```ts
@@ -75,11 +98,12 @@ export function digestMismatch(where: string): never {
  * ```
  */
 export async function suitDigest(provider: CryptoProvider, algorithm: number, data: Uint8Array): Promise<SuitDigest> {
-  const hash = suitHash(algorithm);
   if (!provider || typeof provider.digest !== "function") {
     throw new RotkitError("INVALID_ARGUMENT", "SUIT: a CryptoProvider is required");
   }
-  return { algorithm, bytes: await provider.digest(hash, data) };
+  const shake = shakeOf(algorithm, data);
+  if (shake) return { algorithm, bytes: shake };
+  return { algorithm, bytes: await provider.digest(suitHash(algorithm), data) };
 }
 
 /**
@@ -110,7 +134,9 @@ export function checkSuitDigestNow(
   data: Uint8Array,
   where: string,
 ): Promise<void> | undefined {
-  const now = provider.digestSync?.(suitHash(expected.algorithm), data);
+  const now =
+    shakeOf(expected.algorithm, data) ??
+    (provider.digestSync ? provider.digestSync(suitHash(expected.algorithm), data) : undefined);
   if (now === undefined) return checkSuitDigest(provider, expected, data, where);
   if (!constantTimeEqual(now, expected.bytes)) digestMismatch(where);
   return undefined;
