@@ -2,6 +2,8 @@
 // stateful key stays with its holder, here rotkit's test-only signer) and verified with both providers; key decoding,
 // key/algorithm binding and refusals. The published COSE WG HSS-LMS examples run in the cose-wg-examples suite.
 import {
+  type CborMap,
+  type CborValue,
   type CryptoProvider,
   hssLmsPublicKey,
   type KeyHandle,
@@ -91,6 +93,14 @@ describe("HSS-LMS (RFC 8778) in COSE_Sign1", () => {
   });
 });
 
+/** The CBOR map of an HSS-LMS COSE_Key (kty 5) with this pub. */
+function hssKeyMap(pub: Uint8Array): CborMap {
+  return new Map<CborValue, CborValue>([
+    [1, 5],
+    [-1, pub],
+  ]);
+}
+
 describe("HSS-LMS COSE_Key (RFC 8778 §5: kty 5, pub -1)", () => {
   it("round-trips through CBOR and compares by its public key", () => {
     const pk = hssHandle(3).publicKey;
@@ -111,43 +121,14 @@ describe("HSS-LMS COSE_Key (RFC 8778 §5: kty 5, pub -1)", () => {
       Uint8Array.of(0, 0, 0, 9, ...pub.subarray(4)), // L = 9 > 8 (RFC 8554 §6.1)
     ];
     for (const bad of cases) {
-      expect(
-        await codeOf(() =>
-          decodeCoseKey(
-            new Map<number, unknown>([
-              [1, 5],
-              [-1, bad],
-            ]) as never,
-          ),
-        ),
-      ).toBe("COSE_BAD_KEY");
+      expect(await codeOf(() => decodeCoseKey(hssKeyMap(bad)))).toBe("COSE_BAD_KEY");
     }
     // An unknown LMS typecode.
     const unknownType = pub.slice();
     unknownType[7] = 99;
-    expect(
-      await codeOf(() =>
-        decodeCoseKey(
-          new Map<number, unknown>([
-            [1, 5],
-            [-1, unknownType],
-          ]) as never,
-        ),
-      ),
-    ).toBe("COSE_BAD_KEY");
+    expect(await codeOf(() => decodeCoseKey(hssKeyMap(unknownType)))).toBe("COSE_BAD_KEY");
     expect(await codeOf(() => decodeCoseKey(new Map<number, unknown>([[1, 5]]) as never))).toBe("COSE_BAD_KEY");
-    expect(
-      await codeOf(() =>
-        coseKeyToJwk(
-          decodeCoseKey(
-            new Map<number, unknown>([
-              [1, 5],
-              [-1, pub],
-            ]) as never,
-          ),
-        ),
-      ),
-    ).toBe("COSE_BAD_KEY");
+    expect(await codeOf(() => coseKeyToJwk(decodeCoseKey(hssKeyMap(pub))))).toBe("COSE_BAD_KEY");
     expect(await codeOf(() => publicKeyToJwk({ kty: "HSS-LMS", pub }))).toBe("UNSUPPORTED");
   });
 });

@@ -18,12 +18,20 @@ export type HssLmsPublicKey = Extract<PublicKey, { kty: "HSS-LMS" }>;
  * ```
  */
 export function checkHssLmsKey(key: PublicKey): HssLmsPublicKey {
+  parseHssPublicKey(hssLmsKeyBytes(key));
+  return key as HssLmsPublicKey;
+}
+
+/**
+ * The `pub` bytes of an HSS-LMS PublicKey, checking only its shape: for callers that hand them to
+ * `hssVerify`, which parses them itself.
+ */
+export function hssLmsKeyBytes(key: PublicKey): Uint8Array {
   if (key === null || typeof key !== "object" || key.kty !== "HSS-LMS") {
     throw new RotkitError("CRYPTO_INVALID_KEY", "HSS-LMS needs an HSS-LMS public key");
   }
   if (!(key.pub instanceof Uint8Array)) throw new RotkitError("CRYPTO_INVALID_KEY", "HSS-LMS key without pub bytes");
-  parseHssPublicKey(key.pub);
-  return key;
+  return key.pub;
 }
 
 /**

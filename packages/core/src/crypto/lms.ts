@@ -1,3 +1,4 @@
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { keccakP, shake256 } from "@noble/hashes/sha3.js";
 import { RotkitError } from "../errors.js";
 import { checkBytes } from "./algs.js";
@@ -185,41 +186,6 @@ function lmsPublicKeyAt(sig: Uint8Array, off: number): LmsKey | undefined {
   return { lms, lmots, I: sig.subarray(off + 8, off + 24), T: sig.subarray(off + 24, off + 24 + lms.n) };
 }
 
-/** SHA-256 of `a || b` without copying `b` (a message may be a whole firmware image). `a` is under 64 bytes. */
-function sha256Concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const state = Int32Array.from(SHA256_IV);
-  const buf = new Uint8Array(128);
-  buf.set(a, 0);
-  let fill = a.length;
-  let off = 0;
-  if (fill + b.length >= 64) {
-    off = 64 - fill;
-    buf.set(b.subarray(0, off), fill);
-    sha256Blocks(state, buf, 0, 64);
-    const full = off + (b.length - off - ((b.length - off) % 64));
-    sha256Blocks(state, b, off, full);
-    off = full;
-    fill = 0;
-    buf.fill(0);
-  }
-  buf.set(b.subarray(off), fill);
-  fill += b.length - off;
-  // FIPS 180-4 §5.1.1 padding.
-  buf[fill] = 0x80;
-  const end = fill < 56 ? 64 : 128;
-  const total = a.length + b.length;
-  putU32(buf, end - 8, Math.floor(total / 0x20000000));
-  putU32(buf, end - 4, (total * 8) >>> 0);
-  sha256Blocks(state, buf, 0, end);
-  return stateBytes(state, 32);
-}
-
-function stateBytes(state: Int32Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let k = 0; k < n / 4; k++) putU32(out, 4 * k, state[k] as number);
-  return out;
-}
-
 /**
  * Keccak-f[1600] over one padded 136-byte block (SHAKE256's rate): the state is zeroed, absorbs `block`, and holds
  * the first output bytes in `lanes` (noble's layout: little-endian 32-bit words, low word of each lane first). The
@@ -241,6 +207,11 @@ function keccakBlock(lanes: Uint32Array, block: Uint8Array): void {
 /** The n-byte hash of a parameter set: SHA-256 (truncated to 24 bytes for SHA-256/192, RFC 9858) or SHAKE256. */
 function hashN(family: "SHA-256" | "SHAKE256", n: number, data: Uint8Array): Uint8Array {
   return family === "SHA-256" ? sha256(data).subarray(0, n) : shake256(data, { dkLen: n });
+}
+
+/** RFC 8554 §3.1.3: coef(S, i, w), the i-th w-bit digit of S, most significant first. */
+function coef(S: Uint8Array, i: number, w: number): number {
+  return ((S[(i * w) >> 3] as number) >> (8 - w - ((i * w) & 7))) & ((1 << w) - 1);
 }
 
 /**
@@ -265,15 +236,12 @@ function lmotsCandidate(
   putU16(prefix, 20, D_MESG);
   prefix.set(sig.subarray(cStart, yStart), 22);
   const digits = new Uint8Array(n + 2);
-  if (hash === "SHA-256") {
-    digits.set(sha256Concat(prefix, message).subarray(0, n), 0);
-  } else {
-    digits.set(shake256.create({ dkLen: n }).update(prefix).update(message).digest(), 0);
-  }
+  // Streamed, so a message of a whole firmware image is never copied.
+  const q0 = hash === "SHA-256" ? nobleSha256.create() : shake256.create({ dkLen: n });
+  digits.set(q0.update(prefix).update(message).digest().subarray(0, n), 0);
   const max = (1 << w) - 1;
   let sum = 0;
-  for (let i = 0; i < (8 * n) / w; i++)
-    sum += max - (((digits[(i * w) >> 3] as number) >> (8 - w - ((i * w) & 7))) & max);
+  for (let i = 0; i < (8 * n) / w; i++) sum += max - coef(digits, i, w);
   putU16(digits, n, (sum << ls) & 0xffff);
 
   // Kc = H(I || u32str(q) || u16str(D_PBLC) || z[0] || ... || z[p-1]); the chain ends go straight into its input.
@@ -300,7 +268,7 @@ function lmotsCandidate(
   const words = n / 4;
   for (let i = 0; i < p; i++) {
     // Algorithm 4b step 3: chain i resumes at its digit a = coef(Q || Cksm(Q), i, w) (§3.1.3) and runs to 2^w - 1.
-    const a = ((digits[(i * w) >> 3] as number) >> (8 - w - ((i * w) & 7))) & max;
+    const a = coef(digits, i, w);
     putU16(block, 20, i);
     block.set(sig.subarray(yStart + i * n, yStart + (i + 1) * n), 23);
     for (let j = a; j < max; j++) {

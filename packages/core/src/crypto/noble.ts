@@ -24,7 +24,7 @@ import {
 import { ecUncompressed, nobleCurve } from "./ec.js";
 import { ecdsaDerToRaw } from "./ecdsa-der.js";
 import { nobleHash, portableDigest } from "./hash.js";
-import { checkHssLmsKey } from "./hss-lms-key.js";
+import { hssLmsKeyBytes } from "./hss-lms-key.js";
 import { hssVerify } from "./lms.js";
 import { checkMlDsaKey, nobleMlDsaVerify } from "./ml-dsa.js";
 import { randomBytes } from "./random.js";
@@ -204,7 +204,7 @@ export function nobleProvider(): CryptoProvider {
         case "ml-dsa":
           return nobleMlDsaVerify(scheme.alg, checkMlDsaKey(scheme.alg, key).pub, data, signature);
         case "hss-lms":
-          return hssVerify(checkHssLmsKey(key).pub, data, signature);
+          return hssVerify(hssLmsKeyBytes(key), data, signature); // hssVerify parses the key once
       }
     },
     async hmac(alg, key, data) {

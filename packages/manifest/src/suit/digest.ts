@@ -134,9 +134,7 @@ export function checkSuitDigestNow(
   data: Uint8Array,
   where: string,
 ): Promise<void> | undefined {
-  const now =
-    shakeOf(expected.algorithm, data) ??
-    (provider.digestSync ? provider.digestSync(suitHash(expected.algorithm), data) : undefined);
+  const now = shakeOf(expected.algorithm, data) ?? provider.digestSync?.(suitHash(expected.algorithm), data);
   if (now === undefined) return checkSuitDigest(provider, expected, data, where);
   if (!constantTimeEqual(now, expected.bytes)) digestMismatch(where);
   return undefined;
